@@ -1,0 +1,153 @@
+"""Time rules: the party's time zone, its start and end, and how moments are shown.
+
+Users type wall-clock times in the party's IANA time zone; everything leaves here as an aware UTC
+``datetime``, and is shown back with Discord timestamps so each member sees their own local time.
+
+Accepted forms: ``starts`` is ``YYYY-MM-DD HH:MM`` (24-hour; a one-digit hour such as "8:00" is
+read as "08:00"); ``ends`` is that or ``HH:MM``. ISO's "T" separator, "8pm", "24:00" and words like
+"tomorrow" are refused with the accepted forms.
+"""
+
+import functools
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, available_timezones
+
+from rules.refusal import Refusal
+from rules.text import excerpt
+
+DEFAULT_TIMEZONE = "UTC"
+
+_TIMESTAMP_STYLES = frozenset("tTdDfFR")
+_DATE_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) +([0-9]{1,2}):([0-9]{2})", re.ASCII)
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})", re.ASCII)
+
+# Discord timestamps count seconds since 1970; the upper bound keeps date arithmetic far from
+# datetime's year 9999 ceiling, and no one plans a party further out.
+_FIRST_YEAR = 1970
+_LAST_YEAR = 2999
+
+_TIMEZONE_EXAMPLE = "Use an IANA time zone name such as America/Los_Angeles, Europe/London or UTC."
+_START_FORM = "Use YYYY-MM-DD HH:MM in 24-hour time, like 2013-09-22 20:00."
+_END_FORM = "Use HH:MM or YYYY-MM-DD HH:MM in 24-hour time, like 01:30 or 2013-09-23 01:30."
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    # Only names from this list ever reach ZoneInfo(), so "../etc/passwd" can't be read as a path.
+    return {_zone_key(name): name for name in available_timezones()}
+
+
+def _zone_key(name: str) -> str:
+    return name.strip().replace(" ", "_").casefold()
+
+
+def parse_timezone(name: str | None) -> ZoneInfo:
+    """Return the zone named ``name`` (UTC when empty), or refuse it with an example.
+
+    The exact IANA spelling works, and so does any casing or spaces for underscores
+    ("america/los angeles").
+    """
+    if name is None or not name.strip():
+        return ZoneInfo(DEFAULT_TIMEZONE)
+    canonical = _zone_names().get(_zone_key(name))
+    if canonical is None:
+        raise Refusal(f"“{excerpt(name)}” isn't a time zone I know. {_TIMEZONE_EXAMPLE}")
+    return ZoneInfo(canonical)
+
+
+def matching_timezones(query: str, limit: int = 25) -> list[str]:
+    """Zone names for an autocomplete: names starting with `query` first, then names containing it."""
+    key = _zone_key(query)
+    names = sorted(_zone_names().items())
+    if not key:
+        popular = ["UTC", "America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Paris"]
+        return popular[:limit]
+    starts = [name for k, name in names if k.startswith(key) or k.split("/")[-1].startswith(key)]
+    contains = [name for k, name in names if key in k and name not in starts]
+    return (starts + contains)[:limit]
+
+
+def _local_to_utc(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    # fold=0 picks the first of two occurrences when clocks fall back.
+    local = datetime.combine(day, clock, tzinfo=tz)
+    moment = local.astimezone(UTC)
+    # A time skipped when clocks spring forward comes back from UTC as a different wall time.
+    if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise Refusal(
+            f"{local:%Y-%m-%d %H:%M} doesn't exist in {tz.key}: the clocks skip it when they go "
+            "forward. Pick an earlier or later time."
+        )
+    return moment
+
+
+def _read_clock(hour: str, minute: str, shown: str, form: str) -> time:
+    try:
+        return time(int(hour), int(minute))
+    except ValueError:
+        raise Refusal(f"“{excerpt(shown)}” isn't a real time. {form}") from None
+
+
+def _read_date_time(text: str, tz: ZoneInfo, form: str) -> datetime | None:
+    match = _DATE_TIME.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute = match.groups()
+    try:
+        day_value = date(int(year), int(month), int(day))
+    except ValueError:
+        raise Refusal(f"“{excerpt(text)}” isn't a real date. {form}") from None
+    if not _FIRST_YEAR <= day_value.year <= _LAST_YEAR:
+        raise Refusal(f"“{excerpt(text)}” is out of range: use a year from {_FIRST_YEAR} to {_LAST_YEAR}.")
+    return _local_to_utc(day_value, _read_clock(hour, minute, text, form), tz)
+
+
+def parse_start(text: str, tz: ZoneInfo) -> datetime:
+    """Return the start typed as ``YYYY-MM-DD HH:MM`` in ``tz``, as an aware UTC datetime."""
+    stripped = text.strip()
+    moment = _read_date_time(stripped, tz, _START_FORM)
+    if moment is None:
+        raise Refusal(f"“{excerpt(stripped)}” isn't a start time. {_START_FORM}")
+    return moment
+
+
+def parse_end(text: str, start: datetime, tz: ZoneInfo) -> datetime:
+    """Return the end typed as ``HH:MM`` or ``YYYY-MM-DD HH:MM`` in ``tz``, as an aware UTC datetime.
+
+    A bare ``HH:MM`` is on the start's local date, or the next day when it is not after the start
+    (a party that ran until 1:30 a.m.). A full date and time must be after the start.
+    """
+    stripped = text.strip()
+    moment = _read_date_time(stripped, tz, _END_FORM)
+    if moment is not None:
+        if moment <= start:
+            raise Refusal(
+                f"The end, {excerpt(stripped)}, has to be after the start, "
+                f"{start.astimezone(tz):%Y-%m-%d %H:%M}."
+            )
+        return moment
+
+    match = _TIME.fullmatch(stripped)
+    if match is None:
+        raise Refusal(f"“{excerpt(stripped)}” isn't an end time. {_END_FORM}")
+    clock = _read_clock(*match.groups(), stripped, _END_FORM)
+    start_local = start.astimezone(tz)
+    # Choosing the day by wall clock first means an end after midnight is never checked against a
+    # DST gap on the wrong (start's) day.
+    day = start_local.date()
+    if clock <= start_local.time():
+        day += timedelta(days=1)
+    moment = _local_to_utc(day, clock, tz)
+    if moment <= start:
+        # Only around a fall-back hour: the wall clock is later but the first occurrence is not.
+        moment = _local_to_utc(day + timedelta(days=1), clock, tz)
+    return moment
+
+
+def discord_timestamp(moment: datetime, style: str = "F") -> str:
+    """Return Discord's ``<t:seconds:style>`` markup, which each reader sees in their own time zone."""
+    if style not in _TIMESTAMP_STYLES:
+        raise ValueError(f"unknown Discord timestamp style {style!r}; use one of t T d D f F R")
+    if moment.tzinfo is None:
+        raise ValueError("discord_timestamp needs an aware datetime")
+    return f"<t:{int(moment.timestamp())}:{style}>"
