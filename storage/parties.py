@@ -1,0 +1,172 @@
+"""Parties and their named hosts: creating, reading, editing and closing the one open party of a guild."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from rules import Refusal
+from storage.clock import from_text, to_text, utc_now
+from storage.database import Database, Transaction
+
+DEFAULT_WINNER_DONATION_CENTS = 100_000
+
+
+@dataclass(frozen=True)
+class PartySettings:
+    """What a host can set on a party; None leaves a field unset (create) or unchanged (edit)."""
+
+    name: str | None = None
+    venue: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    timezone: str | None = None
+    charity: str | None = None
+    winner_donation_cents: int | None = None
+    goal_cents: int | None = None
+    capacity: int | None = None
+    host_role_id: int | None = None
+    announce_channel_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    id: int
+    guild_id: int
+    name: str
+    venue: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    timezone: str
+    charity: str | None
+    winner_donation_cents: int
+    goal_cents: int | None
+    capacity: int | None
+    host_role_id: int | None
+    announce_channel_id: int | None
+    created_by: int
+    created_at: datetime
+    closed_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+_SETTING_COLUMNS = tuple(f.name for f in fields(PartySettings))
+_TIME_COLUMNS = {"starts_at", "ends_at"}
+
+
+def _row_to_party(row: sqlite3.Row) -> Party:
+    values = dict(row)
+    for column in ("starts_at", "ends_at", "created_at", "closed_at"):
+        values[column] = from_text(values[column])
+    return Party(**values)
+
+
+def _column_value(column: str, value: object) -> object:
+    return to_text(value) if column in _TIME_COLUMNS else value  # type: ignore[arg-type]
+
+
+class PartyStore:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def create(self, guild_id: int, created_by: int, settings: PartySettings) -> Party:
+        """Opens a party for the guild, its creator becoming a host.
+
+        :raises Refusal: the guild already has an open party.
+        """
+        if not settings.name:
+            raise ValueError("a party needs a name")
+        values = {c: _column_value(c, getattr(settings, c)) for c in _SETTING_COLUMNS}
+        values = {c: v for c, v in values.items() if v is not None}
+        now = to_text(utc_now())
+        columns = ["guild_id", "created_by", "created_at", *values]
+        placeholders = ", ".join("?" for _ in columns)
+        async with self._db.transaction() as tx:
+            if await self._open_party_id(tx, guild_id) is not None:
+                raise Refusal("This server already has an open party. Close it with /party close first.")
+            party_id = await tx.execute(
+                f"INSERT INTO parties ({', '.join(columns)}) VALUES ({placeholders})",
+                (guild_id, created_by, now, *values.values()),
+            )
+            await tx.execute(
+                "INSERT INTO party_hosts (party_id, user_id, added_at) VALUES (?, ?, ?)",
+                (party_id, created_by, now),
+            )
+            row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
+        assert row is not None
+        return _row_to_party(row)
+
+    async def edit(self, party_id: int, settings: PartySettings) -> Party:
+        """Changes the given fields of an open party.
+
+        :raises Refusal: the party is closed.
+        """
+        changes = {
+            c: _column_value(c, getattr(settings, c))
+            for c in _SETTING_COLUMNS
+            if getattr(settings, c) is not None
+        }
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
+            if row is None or row["closed_at"] is not None:
+                raise Refusal("That party is closed; closed parties are kept as they were.")
+            if changes:
+                assignments = ", ".join(f"{column} = ?" for column in changes)
+                await tx.execute(
+                    f"UPDATE parties SET {assignments} WHERE id = ?", (*changes.values(), party_id)
+                )
+                row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
+        assert row is not None
+        return _row_to_party(row)
+
+    async def close(self, party_id: int) -> Party:
+        """Closes the party for good.
+
+        :raises Refusal: it was already closed.
+        """
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE parties SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+                (to_text(utc_now()), party_id),
+            )
+            if not changed:
+                raise Refusal("That party is already closed.")
+            row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
+        assert row is not None
+        return _row_to_party(row)
+
+    async def get(self, party_id: int) -> Party | None:
+        row = await self._db.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
+        return None if row is None else _row_to_party(row)
+
+    async def open_party(self, guild_id: int) -> Party | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM parties WHERE guild_id = ? AND closed_at IS NULL", (guild_id,)
+        )
+        return None if row is None else _row_to_party(row)
+
+    async def latest_party(self, guild_id: int) -> Party | None:
+        """The open party, or else the most recently created closed one (for read-only views)."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM parties WHERE guild_id = ? ORDER BY closed_at IS NOT NULL, id DESC LIMIT 1",
+            (guild_id,),
+        )
+        return None if row is None else _row_to_party(row)
+
+    async def open_parties(self) -> list[Party]:
+        rows = await self._db.fetch_all("SELECT * FROM parties WHERE closed_at IS NULL ORDER BY id")
+        return [_row_to_party(row) for row in rows]
+
+    async def host_ids(self, party_id: int) -> set[int]:
+        rows = await self._db.fetch_all("SELECT user_id FROM party_hosts WHERE party_id = ?", (party_id,))
+        return {row[0] for row in rows}
+
+    @staticmethod
+    async def _open_party_id(tx: Transaction, guild_id: int) -> int | None:
+        return await tx.fetch_value(
+            "SELECT id FROM parties WHERE guild_id = ? AND closed_at IS NULL", (guild_id,)
+        )
