@@ -1,0 +1,1 @@
+"""The bot's Discord-side core: settings, logging, the bot class and the channel write pacer."""

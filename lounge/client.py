@@ -1,0 +1,104 @@
+"""`LoungeBot`: the discord.py bot, holding the storage and the channel pacer the entry point hands it.
+
+Start-up (`setup_hook`) runs in a fixed order: migrate the database, load every cog (which register
+their persistent buttons), then sync the command tree only if its payload changed since the last sync.
+Nothing here waits on the gateway. Shutdown unloads the cogs (their tasks cancelled) and stops the
+pacer before discord.py closes the connection; the entry point closes the database last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from lounge.pacer import ChannelPacer
+from storage import Storage
+
+log = logging.getLogger(__name__)
+
+# Loaded in this order; a cog may rely on the ones before it.
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.errors",
+    "cogs.party",
+)
+
+# Only the guilds intent: members and messages come with interactions, so no privileged intent is needed.
+INTENTS = discord.Intents(guilds=True)
+
+
+def use_discord_endpoints(api_base: str | None, gateway_url: str | None) -> None:
+    """Points discord.py at a Discord-compatible API (a REST proxy, or the local sandbox) instead of Discord.
+
+    discord.py keeps both addresses as class attributes, so this is process-wide and runs before login.
+    """
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class LoungeBot(commands.AutoShardedBot):
+    def __init__(
+        self, store: Storage, *, dev_guild_id: int | None = None, pacer: ChannelPacer | None = None
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=INTENTS,
+            # User text must never ping: every send is silent unless a call opts in to one named user.
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+        )
+        self.store = store
+        self.pacer = pacer or ChannelPacer()
+        self.dev_guild_id = dev_guild_id
+
+    async def setup_hook(self) -> None:
+        version = await self.store.database.migrate()
+        log.info("Database ready at schema version %s", version)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands_if_changed()
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Syncs to DEV_GUILD_ID (instantly visible) when set, globally otherwise; returns True if it synced.
+
+        Syncing on every start would spend a tightly limited route for nothing, so the payload's hash is
+        kept in the database and compared first.
+        """
+        guild = discord.Object(self.dev_guild_id) if self.dev_guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        target = f"guild:{guild.id}" if guild else "global"
+        digest = hashlib.sha256(
+            json.dumps([self.application_id, payload], sort_keys=True, default=str).encode()
+        ).hexdigest()
+        key = f"command_sync:{target}"
+        if await self.store.meta.get(key) == digest:
+            log.info("Commands unchanged since the last sync (%s); not syncing", target)
+            return False
+        try:
+            synced = await self.tree.sync(guild=guild)
+        except (discord.HTTPException, app_commands.CommandSyncFailure) as exc:
+            # The bot still answers whatever commands Discord already has; say so and carry on.
+            log.error("Command sync to %s failed: %s", target, exc)
+            return False
+        await self.store.meta.set(key, digest)
+        log.info("Synced %d commands (%s)", len(synced), target)
+        return True
+
+    async def close(self) -> None:
+        # Cogs first, so their loops stop before the connection and database they use go away.
+        for extension in reversed(list(self.extensions)):
+            try:
+                await self.unload_extension(extension)
+            except commands.ExtensionError:
+                log.exception("Unloading %s failed", extension)
+        await self.pacer.close()
+        await super().close()

@@ -1,0 +1,73 @@
+"""Checks made by the bot itself before a command acts: is there a party here, and is the caller a host.
+
+Discord's own `default_member_permissions` cannot guard sub-commands and server admins can override it,
+so every host command calls `require_host` at run time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+
+from rules import Refusal
+from rules.hosts import is_host
+from storage import Party
+
+if TYPE_CHECKING:
+    from lounge.client import LoungeBot
+
+NO_PARTY = "There's no open party in this server. A host can start one with /party create."
+
+
+def guild_id_of(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise Refusal("This command works inside a server, not in direct messages.")
+    return interaction.guild_id
+
+
+async def open_party(interaction: discord.Interaction[LoungeBot]) -> Party:
+    """The guild's open party. :raises Refusal: there is none."""
+    party = await interaction.client.store.parties.open_party(guild_id_of(interaction))
+    if party is None:
+        raise Refusal(NO_PARTY)
+    return party
+
+
+async def shown_party(interaction: discord.Interaction[LoungeBot]) -> Party:
+    """The open party, or else the last closed one, for read-only views. :raises Refusal: none ever."""
+    party = await interaction.client.store.parties.latest_party(guild_id_of(interaction))
+    if party is None:
+        raise Refusal(NO_PARTY)
+    return party
+
+
+def manages_server(interaction: discord.Interaction) -> bool:
+    permissions = interaction.permissions
+    return permissions.manage_guild or permissions.administrator
+
+
+async def require_host(interaction: discord.Interaction[LoungeBot], party: Party) -> None:
+    """:raises Refusal: the caller is not a host of `party`."""
+    member = interaction.user
+    role_ids = {role.id for role in member.roles} if isinstance(member, discord.Member) else set()
+    named = await interaction.client.store.parties.host_ids(party.id)
+    if not is_host(
+        member.id,
+        manages_server=manages_server(interaction),
+        role_ids=role_ids,
+        host_role_id=party.host_role_id,
+        named_host_ids=named,
+    ):
+        raise Refusal(
+            "Only the party's hosts can do that: members with Manage Server"
+            + (", the host role," if party.host_role_id else "")
+            + " or who created the party."
+        )
+
+
+async def open_party_as_host(interaction: discord.Interaction[LoungeBot]) -> Party:
+    """The open party, after checking the caller hosts it. :raises Refusal: no party, or not a host."""
+    party = await open_party(interaction)
+    await require_host(interaction, party)
+    return party

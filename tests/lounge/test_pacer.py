@@ -1,0 +1,82 @@
+"""The per-channel pacer on its own: budget, order, and edits coalescing (a short window keeps it quick)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from lounge.pacer import ChannelPacer
+
+
+def windows_hold(times: list[float], limit: int, window: float) -> bool:
+    """True when no `window`-long span holds more than `limit` of `times`."""
+    times = sorted(times)
+    return all(times[i + limit] - times[i] >= window for i in range(len(times) - limit))
+
+
+async def test_writes_in_one_channel_stay_within_the_budget_and_keep_their_order() -> None:
+    pacer = ChannelPacer(limit=5, window=0.5, margin=0.01)
+    started: list[tuple[int, float]] = []
+
+    def write(n: int):
+        async def run() -> int:
+            started.append((n, time.monotonic()))
+            return n
+
+        return run
+
+    results = await asyncio.wait_for(asyncio.gather(*(pacer.send(1, write(n)) for n in range(12))), 10)
+    assert results == list(range(12))
+    assert [n for n, _ in started] == list(range(12))
+    assert windows_hold([t for _, t in started], limit=5, window=0.5)
+    await pacer.close()
+
+
+async def test_channels_have_separate_budgets() -> None:
+    pacer = ChannelPacer(limit=2, window=5.0)
+    begin = time.monotonic()
+
+    async def noop() -> None:
+        return None
+
+    await asyncio.wait_for(asyncio.gather(*(pacer.send(channel, noop) for channel in range(10))), 5)
+    assert time.monotonic() - begin < 1.0  # one write each: nobody waited on another channel
+    await pacer.close()
+
+
+async def test_a_burst_of_edits_to_one_message_collapses_to_the_newest() -> None:
+    pacer = ChannelPacer(limit=1, window=0.3, margin=0.01)
+    sent: list[str] = []
+
+    def edit(text: str):
+        async def run() -> str:
+            sent.append(text)
+            return text
+
+        return run
+
+    await pacer.send(7, edit("first post"))  # spends the budget so the edits queue up
+    edits = [asyncio.create_task(pacer.edit(7, 99, edit(f"total {n}"))) for n in range(50)]
+    results = await asyncio.wait_for(asyncio.gather(*edits), 5)
+    assert sent == ["first post", "total 49"]
+    assert set(results) == {"total 49"}  # every caller learns what actually went out
+    await pacer.close()
+
+
+async def test_a_failed_write_reaches_its_caller_and_the_queue_goes_on() -> None:
+    pacer = ChannelPacer(limit=5, window=0.5)
+
+    async def broken() -> None:
+        raise RuntimeError("discord said no")
+
+    async def fine() -> str:
+        return "ok"
+
+    failing = asyncio.create_task(pacer.send(3, broken))
+    following = asyncio.create_task(pacer.send(3, fine))
+    with pytest.raises(RuntimeError, match="discord said no"):
+        await failing
+    assert await following == "ok"
+    await pacer.close()
