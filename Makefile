@@ -1,0 +1,31 @@
+# Two commands on a fresh machine: `make run` starts the bot, `make test` runs the tests.
+# Each builds the virtual environment from the pinned requirements first, if needed.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run demo test lint bench clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime  ## start the bot (reads DISCORD_TOKEN from the environment or .env)
+	$(PY) bot.py
+
+demo: $(VENV)/.runtime  ## play a party offline against the local Discord-compatible server
+	$(PY) -m demo
+
+test: $(VENV)/.dev  ## the whole test suite
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
