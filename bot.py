@@ -11,6 +11,7 @@ import logging
 import signal
 import sys
 
+import aiohttp
 import discord
 
 from lounge.client import LoungeBot, use_discord_endpoints
@@ -53,6 +54,11 @@ async def run(settings: Settings, token: Secret) -> None:
         raise StartFailed("Discord refused an intent this bot asked for; see README.md, Intents.") from None
     except DatabaseUnavailable as exc:
         raise StartFailed(f"{exc}. Set DATABASE_PATH to a file in a folder you can write.") from None
+    except (aiohttp.ClientConnectionError, discord.GatewayNotFound) as exc:
+        raise StartFailed(
+            f"could not reach Discord at {discord.http.Route.BASE} ({type(exc).__name__}). "
+            "Check the network connection, or DISCORD_API_BASE if you set it."
+        ) from None
     finally:
         await store.close()
     log.info("Stopped cleanly")

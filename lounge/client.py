@@ -43,6 +43,11 @@ def use_discord_endpoints(api_base: str | None, gateway_url: str | None) -> None
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+# The bot never joins voice, so discord.py's start-up warnings about missing voice libraries are noise.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
 class LoungeBot(commands.AutoShardedBot):
     def __init__(
         self, store: Storage, *, dev_guild_id: int | None = None, pacer: ChannelPacer | None = None

@@ -3,7 +3,6 @@ members, drives the bot through interactions, and exposes every record for asser
 """
 
 # The driver's public API takes timeout= arguments by design (tests read better than asyncio.timeout blocks).
-# ruff: noqa: ASYNC109
 
 from __future__ import annotations
 

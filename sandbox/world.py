@@ -5,7 +5,6 @@ pings, DM refusal), the records tests read, gateway event fan-out, and change no
 """
 
 # The driver's public API takes timeout= arguments by design (tests read better than asyncio.timeout blocks).
-# ruff: noqa: ASYNC109
 
 from __future__ import annotations
 

@@ -109,6 +109,10 @@ class Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             connection = await aiosqlite.connect(path, isolation_level=None)
+        except (FileExistsError, NotADirectoryError) as exc:
+            raise DatabaseUnavailable(
+                f"cannot open the database at {path}: a file stands where a folder is needed"
+            ) from exc
         except (OSError, sqlite3.Error) as exc:
             raise DatabaseUnavailable(f"cannot open the database at {path}: {_reason(exc)}") from exc
         connection.row_factory = sqlite3.Row
