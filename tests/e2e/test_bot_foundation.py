@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from conftest import Lounge
 
 PARTY_COMMANDS = {"create", "edit", "show"}
@@ -107,3 +109,20 @@ async def test_the_bot_resumes_after_the_gateway_drops_and_keeps_answering(loung
     await sb.wait_until_ready()
     r = await sb.slash(lounge.guests[1], lounge.channel, "party show")
     assert r.embeds[0]["title"] == "Before the drop"
+
+
+async def test_paced_posts_and_edits_in_one_channel_never_draw_a_429(lounge: Lounge) -> None:
+    """Posts and edits share one channel budget on Discord; the pacer keeps them under it together."""
+    bot, sb = lounge.runner.bot, lounge.sb
+    assert bot is not None
+    channel = bot.get_channel(lounge.channel.id)
+    first = await bot.pacer.send(channel.id, lambda: channel.send("counter: $0"))
+    posts = [bot.pacer.send(channel.id, lambda n=n: channel.send(f"announcement {n}")) for n in range(4)]
+    edits = [bot.pacer.edit(channel.id, first.id, lambda n=n: first.edit(content=f"counter: ${n}"))
+             for n in range(1, 40)]
+    await asyncio.wait_for(asyncio.gather(*posts, *edits), 20)
+
+    assert sb.rate_limited == []
+    assert sb.max_writes_in_window(lounge.channel, 5.0) <= 5
+    assert sb.message(first.id).content == "counter: $39"  # the newest edit won
+    assert len(sb.message(first.id).edits) <= 2  # 39 edits asked for, coalesced
