@@ -28,6 +28,8 @@ class LiveRefresher(Generic[K]):
         self.name = name
         self._dirty: set[K] = set()
         self._loops: dict[K, asyncio.Task[None]] = {}
+        # Kept across loops: a loop that ended and restarts must still respect the interval.
+        self._last_refresh: dict[K, float] = {}
         self._closed = False
 
     def mark(self, key: K) -> None:
@@ -53,13 +55,12 @@ class LiveRefresher(Generic[K]):
         self._loops.clear()
 
     async def _run(self, key: K) -> None:
-        last = 0.0
         while key in self._dirty:
-            wait = last + self.interval - time.monotonic()
+            wait = self._last_refresh.get(key, 0.0) + self.interval - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             self._dirty.discard(key)
-            last = time.monotonic()
+            self._last_refresh[key] = time.monotonic()
             try:
                 await self._refresh(key)
             except Exception:
