@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 from lounge.live import LiveRefresher
@@ -26,7 +27,7 @@ async def test_a_burst_of_marks_ends_with_a_refresh_that_sees_the_final_state() 
 
     assert seen[-1][1] == 100
     assert len(seen) <= 3  # ~0.3 s of marks at one refresh per 0.2 s
-    gaps = [b[0] - a[0] for a, b in zip(seen, seen[1:], strict=False)]
+    gaps = [b[0] - a[0] for a, b in itertools.pairwise(seen)]
     assert all(gap >= 0.19 for gap in gaps)
     await refresher.close()
 
