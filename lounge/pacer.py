@@ -45,12 +45,19 @@ class _Lane:
 class ChannelPacer:
     """Keeps each channel's writes at `limit` per `window` seconds or fewer."""
 
-    def __init__(self, limit: int = 5, window: float = 5.0, margin: float = 0.05) -> None:
+    def __init__(
+        self, limit: int = 5, window: float = 5.0, margin: float = 0.05, *, fresh_start: bool = False
+    ) -> None:
+        """`fresh_start=True` says no process of this bot wrote anywhere in the last `window` seconds
+        (a first start against a new server); by default a restart is assumed, whose predecessor may
+        have spent every channel's budget just before it stopped."""
         self.limit = limit
         self.window = window
         self.margin = margin
         self._lanes: dict[int, _Lane] = {}
         self._closed = False
+        self._born = time.monotonic()
+        self._fresh_start = fresh_start
 
     async def send(self, channel_id: int, write: Callable[[], Awaitable[T]]) -> T:
         """Runs `write` (a message create, delete or pin) when the channel's budget allows."""
@@ -83,7 +90,12 @@ class ChannelPacer:
     async def _enqueue(self, channel_id: int, write: Write, edit_of: int | None) -> Any:
         if self._closed:
             raise RuntimeError("the channel pacer is closed")
-        lane = self._lanes.setdefault(channel_id, _Lane())
+        lane = self._lanes.get(channel_id)
+        if lane is None:
+            # Discord remembers what the previous process wrote just before a restart; this pacer
+            # cannot, so each channel's first window is treated as already spent.
+            spent = [] if self._fresh_start else [self._born] * self.limit
+            lane = self._lanes[channel_id] = _Lane(finished=deque(spent))
         waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         job = lane.queued_edits.get(edit_of) if edit_of is not None else None
         if job is not None:

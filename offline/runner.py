@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from lounge.client import LoungeBot, use_discord_endpoints
+from lounge.pacer import ChannelPacer
 from sandbox import DiscordSandbox
 from storage import Storage
 
@@ -38,11 +39,15 @@ class InProcessBot:
         self.bot: LoungeBot | None = None
         self.store: Storage | None = None
         self._task: asyncio.Task[None] | None = None
+        self._started_before = False
 
     async def start(self, timeout: float = 15.0) -> None:
         use_discord_endpoints(self.sandbox.api_base, self.sandbox.gateway_url)
         self.store = await Storage.open(self.database_path, migrate=False)
-        self.bot = LoungeBot(self.store, dev_guild_id=self.dev_guild_id)
+        # Only the first start meets a server nobody has written to; a restart inherits a spent budget.
+        pacer = ChannelPacer(fresh_start=not self._started_before)
+        self._started_before = True
+        self.bot = LoungeBot(self.store, dev_guild_id=self.dev_guild_id, pacer=pacer)
         self._task = asyncio.create_task(self.bot.start(self.sandbox.token), name="lounge-bot")
         ready = asyncio.create_task(self.sandbox.wait_until_ready(timeout))
         await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)

@@ -37,7 +37,9 @@ def _route_template(request: web.Request) -> str:
 def _major(request: web.Request) -> tuple[str, int | None]:
     info = request.match_info
     channel_id = info.get("channel_id")
-    parts = [info.get(k) for k in ("channel_id", "guild_id", "webhook_id", "webhook_token")]
+    # Each interaction's callback route is its own bucket on Discord, as discord.py assumes too.
+    keys = ("channel_id", "guild_id", "webhook_id", "webhook_token", "interaction_id", "interaction_token")
+    parts = [info.get(k) for k in keys]
     major = "+".join(p for p in parts if p)
     return major, int(channel_id) if channel_id and channel_id.isdigit() else None
 

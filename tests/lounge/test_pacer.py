@@ -17,7 +17,7 @@ def windows_hold(times: list[float], limit: int, window: float) -> bool:
 
 
 async def test_writes_in_one_channel_stay_within_the_budget_and_keep_their_order() -> None:
-    pacer = ChannelPacer(limit=5, window=0.5, margin=0.01)
+    pacer = ChannelPacer(limit=5, window=0.5, margin=0.01, fresh_start=True)
     started: list[tuple[int, float]] = []
 
     def write(n: int):
@@ -35,7 +35,7 @@ async def test_writes_in_one_channel_stay_within_the_budget_and_keep_their_order
 
 
 async def test_channels_have_separate_budgets() -> None:
-    pacer = ChannelPacer(limit=2, window=5.0)
+    pacer = ChannelPacer(limit=2, window=5.0, fresh_start=True)
     begin = time.monotonic()
 
     async def noop() -> None:
@@ -47,7 +47,7 @@ async def test_channels_have_separate_budgets() -> None:
 
 
 async def test_a_burst_of_edits_to_one_message_collapses_to_the_newest() -> None:
-    pacer = ChannelPacer(limit=1, window=0.3, margin=0.01)
+    pacer = ChannelPacer(limit=1, window=0.3, margin=0.01, fresh_start=True)
     sent: list[str] = []
 
     def edit(text: str):
@@ -66,7 +66,7 @@ async def test_a_burst_of_edits_to_one_message_collapses_to_the_newest() -> None
 
 
 async def test_a_failed_write_reaches_its_caller_and_the_queue_goes_on() -> None:
-    pacer = ChannelPacer(limit=5, window=0.5)
+    pacer = ChannelPacer(limit=5, window=0.5, fresh_start=True)
 
     async def broken() -> None:
         raise RuntimeError("discord said no")
@@ -79,4 +79,17 @@ async def test_a_failed_write_reaches_its_caller_and_the_queue_goes_on() -> None
     with pytest.raises(RuntimeError, match="discord said no"):
         await failing
     assert await following == "ok"
+    await pacer.close()
+
+
+async def test_after_a_restart_the_first_window_counts_as_spent() -> None:
+    """The previous process may have used the whole budget just before it stopped: wait it out."""
+    pacer = ChannelPacer(limit=5, window=0.4, margin=0.01)
+    born = time.monotonic()
+
+    async def noop() -> float:
+        return time.monotonic()
+
+    first_write = await asyncio.wait_for(pacer.send(1, noop), 5)
+    assert first_write - born >= 0.4
     await pacer.close()
