@@ -1,0 +1,200 @@
+"""The ballot as hosts type or upload it: the CSV file of /category import and the `nominees` list.
+
+A ballot file is UTF-8 CSV (a byte-order mark is fine) whose first line is the header
+`category,nominee,member_id`; the columns may come in any order and `member_id` may be left out or
+empty. Each later line names one nominee of one category; a category named on several lines collects
+their nominees in file order, and blank lines are skipped. The whole file is checked before anything is
+stored: the first problem refuses it, naming its line with the header counted as line 1.
+
+The `nominees` option of /category add is a comma-separated list of names and member mentions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from rules.refusal import Refusal
+from rules.text import clean_name, excerpt, name_key
+
+MAX_BYTES = 1024 * 1024
+MAX_ROWS = 5000
+NAME_MAX = 100
+COLUMNS = ("category", "nominee", "member_id")
+REQUIRED_COLUMNS = ("category", "nominee")
+
+NOTHING_IMPORTED = "Nothing was imported."
+HEADER_EXAMPLE = "category,nominee,member_id"
+
+# Discord ids are 64-bit snowflakes; anything longer cannot be one (and would overflow SQLite).
+_MEMBER_ID = re.compile(r"(?:<@!?)?([0-9]{1,19})>?", re.ASCII)
+_MENTION = re.compile(r"<@!?([0-9]{1,19})>", re.ASCII)
+_ROLE_MENTION = re.compile(r"<@&[0-9]+>", re.ASCII)
+_SNOWFLAKE_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    """One checked nominee line: names cleaned, `member_id` a plausible Discord id or None."""
+
+    line: int
+    category: str
+    nominee: str
+    member_id: int | None
+
+
+@dataclass(frozen=True)
+class NamedNominee:
+    name: str
+
+
+@dataclass(frozen=True)
+class MentionedMember:
+    member_id: int
+
+
+NomineeEntry = NamedNominee | MentionedMember
+
+
+def line_refusal(line: int, reason: str) -> Refusal:
+    """The refusal of a whole import because of one line."""
+    return Refusal(f"Line {line:,}: {reason} {NOTHING_IMPORTED}")
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    """The 1-based line holding byte `offset`; \\n, \\r\\n and a lone \\r end lines, as for csv."""
+    before = data[:offset]
+    lines = before.splitlines()
+    return len(lines) + (0 if lines and not before.endswith((b"\n", b"\r")) else 1)
+
+
+def _decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise line_refusal(
+            _line_at(data, MAX_BYTES),
+            f"the file passes 1 MiB here (it is {len(data) / MAX_BYTES:.1f} MiB), and the most is 1 MiB. "
+            "Split it into smaller files.",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise line_refusal(
+            _line_at(data, exc.start),
+            "this isn't UTF-8 text. Save the file as “CSV UTF-8” and try again.",
+        ) from None
+
+
+def _read_header(record: list[str]) -> dict[str, int]:
+    names = [field.strip().casefold() for field in record]
+    if not any(names):
+        raise line_refusal(1, f"the first line must be the header `{HEADER_EXAMPLE}`.")
+    positions: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name not in COLUMNS:
+            raise line_refusal(
+                1,
+                f"unknown column “{excerpt(record[index])}”. The header is `{HEADER_EXAMPLE}` "
+                "(member_id may be left out).",
+            )
+        if name in positions:
+            raise line_refusal(1, f"the column “{name}” appears twice.")
+        positions[name] = index
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        raise line_refusal(1, f"the header has no “{missing[0]}” column. It should be `{HEADER_EXAMPLE}`.")
+    return positions
+
+
+def parse_member_id(text: str) -> int | None:
+    """A member id as typed in a file: digits, or a mention like <@123>; empty means not linked."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    found = _MEMBER_ID.fullmatch(stripped)
+    if found is None or int(found.group(1)) == 0 or int(found.group(1)) > _SNOWFLAKE_MAX:
+        raise Refusal(
+            f"member_id “{excerpt(stripped)}” isn't a Discord member id. Use the member's numeric id "
+            "(User Settings → Advanced → Developer Mode, then Copy User ID), or leave it empty."
+        )
+    return int(found.group(1))
+
+
+def _read_row(line: int, record: list[str], columns: dict[str, int]) -> BallotRow:
+    if len(record) > len(columns):
+        raise line_refusal(
+            line,
+            f"{len(record)} values where the header has {len(columns)}. Put names with commas in "
+            '"double quotes".',
+        )
+    values = {name: record[index] if index < len(record) else "" for name, index in columns.items()}
+    try:
+        category = clean_name(values["category"], what="category name", max_length=NAME_MAX)
+        nominee = clean_name(values["nominee"], what="nominee name", max_length=NAME_MAX)
+        member_id = parse_member_id(values.get("member_id", ""))
+    except Refusal as refusal:
+        raise line_refusal(line, refusal.message) from None
+    return BallotRow(line=line, category=category, nominee=nominee, member_id=member_id)
+
+
+def parse_ballot_csv(data: bytes) -> list[BallotRow]:
+    """Every nominee line of the file, checked; :raises Refusal: naming the first bad line."""
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[BallotRow] = []
+    first_seen: dict[tuple[str, str], int] = {}
+    columns: dict[str, int] | None = None
+    line = 1
+    try:
+        for record in reader:
+            if columns is None:
+                columns = _read_header(record)
+            elif any(field.strip() for field in record):
+                if len(rows) == MAX_ROWS:
+                    raise line_refusal(
+                        line, f"the file has more than {MAX_ROWS:,} nominees. Split it into smaller files."
+                    )
+                row = _read_row(line, record, columns)
+                pair = (name_key(row.category), name_key(row.nominee))
+                if pair in first_seen:
+                    raise line_refusal(
+                        line,
+                        f"“{excerpt(row.nominee)}” is already a nominee in “{excerpt(row.category)}” "
+                        f"on line {first_seen[pair]:,}.",
+                    )
+                first_seen[pair] = line
+                rows.append(row)
+            # A quoted field may span lines: the next record starts after the last line this one used.
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise line_refusal(line, f"this isn't valid CSV ({exc}). Check the quotes on this line.") from None
+    if columns is None:
+        raise line_refusal(1, f"the file is empty. Its first line must be the header `{HEADER_EXAMPLE}`.")
+    if not rows:
+        raise line_refusal(
+            2, "the file has a header but no nominees. Add lines like `Outstanding Drama Series,Mad Men,`."
+        )
+    return rows
+
+
+def split_nominees(text: str | None) -> list[NomineeEntry]:
+    """The `nominees` option read as names and member mentions; empty items (",,") are skipped.
+
+    :raises Refusal: a name is too long, or an item is a role mention.
+    """
+    if text is None:
+        return []
+    entries: list[NomineeEntry] = []
+    for item in text.split(","):
+        stripped = item.strip()
+        if not stripped:
+            continue
+        mention = _MENTION.fullmatch(stripped)
+        if mention is not None:
+            entries.append(MentionedMember(int(mention.group(1))))
+        elif _ROLE_MENTION.fullmatch(stripped):
+            raise Refusal("A role can't be a nominee: list names or mention members.")
+        else:
+            entries.append(NamedNominee(clean_name(stripped, what="nominee name", max_length=NAME_MAX)))
+    return entries
