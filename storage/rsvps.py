@@ -1,0 +1,222 @@
+"""RSVPs: each member's answer, plus-ones, note, and the waitlist in order.
+
+`answer()` is the one way an RSVP changes. It reads the party's standing, lets `rules.admission`
+decide who holds a place and who waits, writes the member's row and every promotion, and claims the
+interaction id, all in one transaction: two members taking the last place at once get one place and one
+waitlist spot, and a redelivered interaction changes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from rules import Refusal
+from rules.admission import Claim, Standing, decide
+from storage.clock import from_text, to_text, utc_now
+from storage.database import Database, Transaction
+from storage.interactions import claim_interaction
+
+Status = Literal["going", "maybe", "not_going"]
+
+RSVPS_CLOSED = "RSVPs are closed: this party is over, and closed parties are kept as they were."
+
+
+@dataclass(frozen=True)
+class Rsvp:
+    party_id: int
+    user_id: int
+    display_name: str
+    status: Status
+    plus_ones: int
+    note: str | None
+    waitlist_seq: int | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def waiting(self) -> bool:
+        return self.waitlist_seq is not None
+
+    @property
+    def confirmed(self) -> bool:
+        """Going and holding a place (not on the waitlist)."""
+        return self.status == "going" and self.waitlist_seq is None
+
+
+@dataclass(frozen=True)
+class RsvpOutcome:
+    """What an answer did. `applied` is False for an interaction already applied before (nothing
+    changed, and `rsvp` is the member's answer as it stands); `place` is their waitlist place."""
+
+    applied: bool
+    rsvp: Rsvp
+    previous: Rsvp | None
+    place: int | None
+    promoted: tuple[Rsvp, ...]
+
+
+@dataclass(frozen=True)
+class RsvpCounts:
+    """Members per answer; `going_heads` counts the confirmed guests with their plus-ones."""
+
+    going: int
+    going_heads: int
+    maybe: int
+    waitlisted: int
+    not_going: int
+
+
+@dataclass(frozen=True)
+class GuestList:
+    """Every answer by section: going by name, the waitlist in order, maybe and not going by name."""
+
+    going: tuple[Rsvp, ...]
+    waitlist: tuple[Rsvp, ...]
+    maybe: tuple[Rsvp, ...]
+    not_going: tuple[Rsvp, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.going or self.waitlist or self.maybe or self.not_going)
+
+
+def _row(row: sqlite3.Row) -> Rsvp:
+    values = dict(row)
+    values["created_at"] = from_text(values["created_at"])
+    values["updated_at"] = from_text(values["updated_at"])
+    return Rsvp(**values)
+
+
+class RsvpStore:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def answer(
+        self,
+        party_id: int,
+        user_id: int,
+        *,
+        display_name: str,
+        status: Status,
+        interaction_id: int,
+        plus_ones: int | None = None,
+        note: str | None = None,
+        clear_note: bool = False,
+    ) -> RsvpOutcome:
+        """Records the member's answer. `plus_ones` and `note` left as None keep what they had before
+        (0 and no note for a first answer); `clear_note` removes the note.
+
+        :raises Refusal: the party is closed, or a confirmed guest asks for more plus-ones than fit.
+        """
+        now = to_text(utc_now())
+        async with self._db.transaction() as tx:
+            party = await tx.fetch_one("SELECT capacity, closed_at FROM parties WHERE id = ?", (party_id,))
+            if party is None or party["closed_at"] is not None:
+                raise Refusal(RSVPS_CLOSED)
+            previous = await self._get(tx, party_id, user_id)
+            if not await claim_interaction(tx, interaction_id, "rsvp"):
+                assert previous is not None, "an applied RSVP interaction always leaves its row"
+                return RsvpOutcome(False, previous, None, await self._place(tx, previous), ())
+
+            kept_plus_ones = previous.plus_ones if previous else 0
+            new_plus_ones = kept_plus_ones if plus_ones is None else plus_ones
+            kept_note = previous.note if previous else None
+            new_note = None if clear_note else (kept_note if note is None else note)
+
+            standing = await self._standing(tx, party_id, party["capacity"])
+            decision = decide(standing, user_id, new_plus_ones if status == "going" else None)
+
+            waitlist_seq: int | None = None
+            if decision.place is not None:
+                waitlist_seq = previous.waitlist_seq if previous and previous.waiting else None
+                if waitlist_seq is None:
+                    waitlist_seq = await tx.fetch_value(
+                        "SELECT coalesce(max(waitlist_seq), 0) + 1 FROM rsvps WHERE party_id = ?",
+                        (party_id,),
+                    )
+            await tx.execute(
+                "INSERT INTO rsvps (party_id, user_id, display_name, status, plus_ones, note, waitlist_seq, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (party_id, user_id) DO UPDATE SET display_name = excluded.display_name, "
+                "status = excluded.status, plus_ones = excluded.plus_ones, note = excluded.note, "
+                "waitlist_seq = excluded.waitlist_seq, updated_at = excluded.updated_at",
+                (party_id, user_id, display_name, status, new_plus_ones, new_note, waitlist_seq, now, now),
+            )
+            promoted = []
+            for promoted_id in decision.promoted:
+                await tx.execute(
+                    "UPDATE rsvps SET waitlist_seq = NULL, updated_at = ? WHERE party_id = ? AND user_id = ?",
+                    (now, party_id, promoted_id),
+                )
+                row = await self._get(tx, party_id, promoted_id)
+                assert row is not None
+                promoted.append(row)
+            rsvp = await self._get(tx, party_id, user_id)
+        assert rsvp is not None
+        return RsvpOutcome(True, rsvp, previous, decision.place, tuple(promoted))
+
+    async def get(self, party_id: int, user_id: int) -> Rsvp | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM rsvps WHERE party_id = ? AND user_id = ?", (party_id, user_id)
+        )
+        return None if row is None else _row(row)
+
+    async def counts(self, party_id: int) -> RsvpCounts:
+        row = await self._db.fetch_one(
+            "SELECT "
+            "coalesce(sum(status = 'going' AND waitlist_seq IS NULL), 0), "
+            "coalesce(sum(CASE WHEN status = 'going' AND waitlist_seq IS NULL THEN 1 + plus_ones END), 0), "
+            "coalesce(sum(status = 'maybe'), 0), "
+            "coalesce(sum(waitlist_seq IS NOT NULL), 0), "
+            "coalesce(sum(status = 'not_going'), 0) "
+            "FROM rsvps WHERE party_id = ?",
+            (party_id,),
+        )
+        assert row is not None
+        return RsvpCounts(*row)
+
+    async def guest_list(self, party_id: int) -> GuestList:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM rsvps WHERE party_id = ? "
+            "ORDER BY waitlist_seq, display_name COLLATE NOCASE, user_id",
+            (party_id,),
+        )
+        rsvps = [_row(row) for row in rows]
+        return GuestList(
+            going=tuple(r for r in rsvps if r.confirmed),
+            waitlist=tuple(r for r in rsvps if r.waiting),
+            maybe=tuple(r for r in rsvps if r.status == "maybe"),
+            not_going=tuple(r for r in rsvps if r.status == "not_going"),
+        )
+
+    @staticmethod
+    async def _get(tx: Transaction, party_id: int, user_id: int) -> Rsvp | None:
+        row = await tx.fetch_one(
+            "SELECT * FROM rsvps WHERE party_id = ? AND user_id = ?", (party_id, user_id)
+        )
+        return None if row is None else _row(row)
+
+    @staticmethod
+    async def _standing(tx: Transaction, party_id: int, capacity: int | None) -> Standing:
+        rows = await tx.fetch_all(
+            "SELECT user_id, plus_ones, waitlist_seq FROM rsvps WHERE party_id = ? AND status = 'going' "
+            "ORDER BY waitlist_seq",
+            (party_id,),
+        )
+        return Standing(
+            capacity=capacity,
+            confirmed=[Claim(r["user_id"], r["plus_ones"]) for r in rows if r["waitlist_seq"] is None],
+            waitlist=[Claim(r["user_id"], r["plus_ones"]) for r in rows if r["waitlist_seq"] is not None],
+        )
+
+    @staticmethod
+    async def _place(tx: Transaction, rsvp: Rsvp) -> int | None:
+        if rsvp.waitlist_seq is None:
+            return None
+        return await tx.fetch_value(
+            "SELECT count(*) FROM rsvps WHERE party_id = ? AND waitlist_seq <= ?",
+            (rsvp.party_id, rsvp.waitlist_seq),
+        )
