@@ -1,0 +1,209 @@
+"""/pledge, /pledges and /payment record: the night's money, and the buttons that cancel a pledge."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from lounge.guards import open_party, open_party_as_host, shown_party
+from lounge.replies import report_error
+from rules import Refusal
+from rules.money import format_cents, parse_amount
+from rules.text import clean_name, clean_note, excerpt
+from storage.fundraising import OwnPledge, Pledge
+from ui.donor_wall import (
+    CANCEL_PLEDGE_TEMPLATE,
+    cancel_custom_id,
+    cancel_label,
+    cancellable,
+    donor_wall_embed,
+    own_pledges_embed,
+)
+
+if TYPE_CHECKING:
+    from lounge.client import LoungeBot
+
+NOTE_MAX = 200
+NAME_MAX = 100
+NO_PLEDGES = "You haven't pledged yet. Pledge with /pledge, like `/pledge amount: 50`."
+
+
+def donor_name(user: discord.abc.User) -> str:
+    """The name the wall shows for a member, as they appear in the server when they pledge."""
+    try:
+        return clean_name(user.display_name, max_length=NAME_MAX)
+    except Refusal:
+        # A display name made only of invisible characters: the username always reads.
+        return user.name
+
+
+def pledge_confirmation(pledge: Pledge) -> str:
+    text = f"Thank you! Your pledge of **{format_cents(pledge.amount_cents)}** is recorded"
+    text += " anonymously: your name stays off the wall and the counter." if pledge.anonymous else "."
+    if pledge.note:
+        text += f"\nNote: “{excerpt(pledge.note, NOTE_MAX)}”"
+    return text + "\nSee or cancel your pledges with /pledges."
+
+
+def own_pledges_view(pledges: list[OwnPledge], *, can_cancel: bool) -> discord.ui.View | None:
+    buttons = cancellable(pledges) if can_cancel else []
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for own in buttons:
+        view.add_item(CancelPledgeButton(own.pledge.id, cancel_label(own)))
+    return view
+
+
+class CancelPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CANCEL_PLEDGE_TEMPLATE):
+    """Cancels one of the clicker's own unpaid pledges; works after a restart (the id is in the custom_id)."""
+
+    def __init__(self, pledge_id: int, label: str = "Cancel") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.danger, custom_id=cancel_custom_id(pledge_id)
+            )
+        )
+        self.pledge_id = pledge_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> CancelPledgeButton:
+        return cls(int(match["pledge_id"]), item.label or "Cancel")
+
+    async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
+        try:
+            await self._cancel(interaction)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+    async def _cancel(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        bot = interaction.client
+        # The store checks the pledge is the clicker's: custom_ids are not secret.
+        pledge = await bot.store.fundraising.cancel_pledge(
+            self.pledge_id, interaction.user.id, interaction_id=interaction.id
+        )
+        bot.counters.changed(pledge.party_id)
+        pledges = await bot.store.fundraising.member_pledges(pledge.party_id, interaction.user.id)
+        await interaction.response.edit_message(
+            content=f"Cancelled your pledge of {format_cents(pledge.amount_cents)}.",
+            embed=own_pledges_embed(pledges, can_cancel=True),
+            view=own_pledges_view(pledges, can_cancel=True),
+        )
+
+
+class FundraisingCog(commands.Cog):
+    def __init__(self, bot: LoungeBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(CancelPledgeButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(CancelPledgeButton)
+
+    @app_commands.command(name="pledge")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        amount="How much, like 50, $1,000 or 12.50",
+        anonymous="Keep your name off the donor wall and the counter",
+        note="A few words shown with your pledge",
+    )
+    async def pledge(
+        self,
+        interaction: discord.Interaction[LoungeBot],
+        amount: str,
+        anonymous: bool = False,
+        note: str | None = None,
+    ) -> None:
+        """Pledge a donation to the night's charity."""
+        cents = parse_amount(amount)
+        cleaned = clean_note(note, max_length=NOTE_MAX)
+        party = await open_party(interaction)
+        receipt = await self.bot.store.fundraising.add_pledge(
+            party.id, interaction.user.id, donor_name(interaction.user), cents,
+            anonymous=anonymous, note=cleaned, interaction_id=interaction.id,
+        )
+        self.bot.counters.changed(party.id)
+        await interaction.response.send_message(pledge_confirmation(receipt.pledge), ephemeral=True)
+
+    @app_commands.command(name="pledges")
+    @app_commands.guild_only()
+    async def pledges(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        """The donor wall, and (only to you) your own pledges."""
+        party = await shown_party(interaction)
+        wall = await self.bot.store.fundraising.donor_wall(party.id)
+        await interaction.response.send_message(embed=donor_wall_embed(party, wall))
+        own = await self.bot.store.fundraising.member_pledges(party.id, interaction.user.id)
+        if not own:
+            await interaction.followup.send(NO_PLEDGES, ephemeral=True)
+            return
+        embed = own_pledges_embed(own, can_cancel=party.is_open)
+        view = own_pledges_view(own, can_cancel=party.is_open)
+        if view is None:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        else:
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+
+
+@app_commands.guild_only()
+class PaymentCog(commands.GroupCog, group_name="payment", group_description="Money received"):
+    def __init__(self, bot: LoungeBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="record")
+    @app_commands.describe(
+        member="Who the money came from",
+        amount="How much was received, like 50, $1,000 or 12.50",
+        note="What it was, like “cash at the door”",
+    )
+    async def record(
+        self,
+        interaction: discord.Interaction[LoungeBot],
+        member: discord.Member,
+        amount: str,
+        note: str | None = None,
+    ) -> None:
+        """Record money received from a member (hosts)."""
+        party = await open_party_as_host(interaction)
+        if member.bot:
+            raise Refusal("Bots don't pay. Pick the member the money came from.")
+        cents = parse_amount(amount)
+        cleaned = clean_note(note, max_length=NOTE_MAX)
+        receipt = await self.bot.store.fundraising.record_payment(
+            party.id, member.id, cents, note=cleaned, recorded_by=interaction.user.id,
+            interaction_id=interaction.id,
+        )
+        self.bot.counters.changed(party.id)
+        reply = (
+            f"Recorded **{format_cents(receipt.payment.amount_cents)}** received from {member.mention}. "
+            f"In all they have paid {format_cents(receipt.member_received_cents)} "
+            f"against {format_cents(receipt.member_pledged_cents)} pledged."
+        )
+        if receipt.settled_dues is not None:
+            dues = format_cents(receipt.settled_dues.amount_cents)
+            reply += f" Their winner's dues of {dues} are now paid."
+        await interaction.response.send_message(reply, ephemeral=True)
+
+    @app_commands.command(name="waive")
+    @app_commands.describe(member="The winner whose donation is excused")
+    async def waive(self, interaction: discord.Interaction[LoungeBot], member: discord.Member) -> None:
+        """Waive a winner's dues so they get in without paying (hosts)."""
+        party = await open_party_as_host(interaction)
+        dues = await self.bot.store.dues.waive(party.id, member.id, interaction.user.id)
+        await interaction.response.send_message(
+            f"Waived {member.mention}'s winner's dues of {format_cents(dues.amount_cents)}. "
+            "They get in at the door without paying.",
+            ephemeral=True,
+        )
+
+
+async def setup(bot: LoungeBot) -> None:
+    await bot.add_cog(FundraisingCog(bot))
+    await bot.add_cog(PaymentCog(bot))

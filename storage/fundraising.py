@@ -1,0 +1,363 @@
+"""Pledges, payments and milestones: the money of a party.
+
+Every change runs in one transaction together with `claim_interaction`, so a redelivered interaction
+changes nothing and gets back what the first delivery stored. Reads that combine several figures (the
+live counter's, the donor wall's, a member's own pledges) take one snapshot, so a total never disagrees
+with the list beside it.
+
+What the tables leave to this module: a pledge is "paid" when the member's recorded payments cover it
+after their winner's dues (see `rules.fundraising.paid_pledges`), so there is no paid flag to keep in
+step; a payment settles those dues in its own transaction (`storage.dues.settle_from_payments`); and
+anonymity is applied here, before figures leave storage, so no renderer can show an anonymous donor's
+name.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from rules import Refusal
+from rules.fundraising import paid_pledges
+from storage.clock import from_text, to_text, utc_now
+from storage.database import Database, Transaction
+from storage.dues import Dues, settle_from_payments
+from storage.interactions import claim_interaction
+
+CLOSED = "The party is closed; its pledges and payments are kept as they were."
+
+
+@dataclass(frozen=True)
+class Pledge:
+    id: int
+    party_id: int
+    user_id: int
+    display_name: str
+    amount_cents: int
+    anonymous: bool
+    note: str | None
+    created_at: datetime
+    cancelled_at: datetime | None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+@dataclass(frozen=True)
+class PledgeReceipt:
+    """The stored pledge; `new` is False when the interaction had already been applied."""
+
+    pledge: Pledge
+    new: bool
+
+
+@dataclass(frozen=True)
+class Payment:
+    id: int
+    party_id: int
+    user_id: int
+    amount_cents: int
+    note: str | None
+    recorded_by: int
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class PaymentReceipt:
+    """The stored payment and where the member stands after it; `settled_dues` if it paid their dues."""
+
+    payment: Payment
+    new: bool
+    member_received_cents: int
+    member_pledged_cents: int
+    settled_dues: Dues | None = None
+
+
+@dataclass(frozen=True)
+class ShownPledge:
+    """A pledge as the room may see it: `name` is None when the donor asked to stay anonymous."""
+
+    name: str | None
+    amount_cents: int
+    note: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CounterFigures:
+    pledged_cents: int
+    received_cents: int
+    donor_count: int
+    pledge_count: int
+    newest: tuple[ShownPledge, ...]
+
+
+@dataclass(frozen=True)
+class WallEntry:
+    """One line of the donor wall: a member's named pledges, or (name None) their anonymous ones."""
+
+    name: str | None
+    total_cents: int
+
+
+@dataclass(frozen=True)
+class DonorWall:
+    entries: tuple[WallEntry, ...]
+    # Lines left off the wall because only the top ones are shown.
+    more_entries: int
+    pledged_cents: int
+    received_cents: int
+    donor_count: int
+
+
+@dataclass(frozen=True)
+class OwnPledge:
+    """One of the caller's pledges: `number` counts their pledges in this party from 1, cancelled included."""
+
+    pledge: Pledge
+    number: int
+    paid: bool
+
+    @property
+    def cancellable(self) -> bool:
+        return not self.paid and not self.pledge.is_cancelled
+
+
+def _pledge(row: sqlite3.Row) -> Pledge:
+    return Pledge(
+        id=row["id"],
+        party_id=row["party_id"],
+        user_id=row["user_id"],
+        display_name=row["display_name"],
+        amount_cents=row["amount_cents"],
+        anonymous=bool(row["anonymous"]),
+        note=row["note"],
+        created_at=from_text(row["created_at"]),  # type: ignore[arg-type]
+        cancelled_at=from_text(row["cancelled_at"]),
+    )
+
+
+def _payment(row: sqlite3.Row) -> Payment:
+    return Payment(
+        id=row["id"],
+        party_id=row["party_id"],
+        user_id=row["user_id"],
+        amount_cents=row["amount_cents"],
+        note=row["note"],
+        recorded_by=row["recorded_by"],
+        recorded_at=from_text(row["recorded_at"]),  # type: ignore[arg-type]
+    )
+
+
+async def _require_open(tx: Transaction, party_id: int) -> None:
+    closed_at = await tx.fetch_one("SELECT closed_at FROM parties WHERE id = ?", (party_id,))
+    if closed_at is None or closed_at[0] is not None:
+        raise Refusal(CLOSED)
+
+
+async def _paid_ids(tx: Transaction, party_id: int, user_id: int) -> set[int]:
+    """Which of the member's live pledges their recorded payments pay (dues first, then oldest first)."""
+    rows = await tx.fetch_all(
+        "SELECT id, amount_cents FROM pledges WHERE party_id = ? AND user_id = ? AND cancelled_at IS NULL "
+        "ORDER BY id",
+        (party_id, user_id),
+    )
+    received = await tx.fetch_value(
+        "SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE party_id = ? AND user_id = ?",
+        (party_id, user_id),
+    )
+    # Waived or cancelled dues take nothing from what the member paid.
+    dues = await tx.fetch_value(
+        "SELECT COALESCE(SUM(amount_cents), 0) FROM dues "
+        "WHERE party_id = ? AND user_id = ? AND status IN ('owed', 'paid')",
+        (party_id, user_id),
+    )
+    return paid_pledges([(row[0], row[1]) for row in rows], received, dues)
+
+
+class FundraisingStore:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def add_pledge(
+        self,
+        party_id: int,
+        user_id: int,
+        display_name: str,
+        amount_cents: int,
+        *,
+        anonymous: bool,
+        note: str | None,
+        interaction_id: int,
+    ) -> PledgeReceipt:
+        """Stores a pledge once per interaction; a redelivery gets the original pledge back.
+
+        :raises Refusal: the party is closed.
+        """
+        async with self._db.transaction() as tx:
+            if not await claim_interaction(tx, interaction_id, "pledge"):
+                row = await tx.fetch_one("SELECT * FROM pledges WHERE interaction_id = ?", (interaction_id,))
+                if row is None:
+                    raise RuntimeError(f"interaction {interaction_id} was applied, but not as a pledge")
+                return PledgeReceipt(_pledge(row), new=False)
+            await _require_open(tx, party_id)
+            pledge_id = await tx.execute(
+                "INSERT INTO pledges (party_id, user_id, display_name, amount_cents, anonymous, note, "
+                "created_at, interaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (party_id, user_id, display_name, amount_cents, int(anonymous), note,
+                 to_text(utc_now()), interaction_id),
+            )
+            row = await tx.fetch_one("SELECT * FROM pledges WHERE id = ?", (pledge_id,))
+        assert row is not None
+        return PledgeReceipt(_pledge(row), new=True)
+
+    async def cancel_pledge(self, pledge_id: int, user_id: int, *, interaction_id: int) -> Pledge:
+        """Cancels the member's own unpaid pledge; a redelivery changes nothing and gets it back.
+
+        :raises Refusal: not their pledge, the party is closed, or it is cancelled or paid already.
+        """
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one("SELECT * FROM pledges WHERE id = ?", (pledge_id,))
+            if row is None or row["user_id"] != user_id:
+                raise Refusal("That pledge isn't yours: only the member who made a pledge can cancel it.")
+            if not await claim_interaction(tx, interaction_id, "pledge_cancel"):
+                return _pledge(row)
+            await _require_open(tx, row["party_id"])
+            if row["cancelled_at"] is not None:
+                raise Refusal("That pledge is already cancelled.")
+            if pledge_id in await _paid_ids(tx, row["party_id"], user_id):
+                raise Refusal("That pledge is paid, so it stays. Thank you!")
+            await tx.execute(
+                "UPDATE pledges SET cancelled_at = ? WHERE id = ?", (to_text(utc_now()), pledge_id)
+            )
+            row = await tx.fetch_one("SELECT * FROM pledges WHERE id = ?", (pledge_id,))
+        assert row is not None
+        return _pledge(row)
+
+    async def record_payment(
+        self,
+        party_id: int,
+        user_id: int,
+        amount_cents: int,
+        *,
+        note: str | None,
+        recorded_by: int,
+        interaction_id: int,
+    ) -> PaymentReceipt:
+        """Records money received from a member, once per interaction; it pays their winner's dues first.
+
+        :raises Refusal: the party is closed.
+        """
+        settled = None
+        async with self._db.transaction() as tx:
+            new = await claim_interaction(tx, interaction_id, "payment")
+            if new:
+                await _require_open(tx, party_id)
+                await tx.execute(
+                    "INSERT INTO payments (party_id, user_id, amount_cents, note, recorded_by, recorded_at, "
+                    "interaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (party_id, user_id, amount_cents, note, recorded_by, to_text(utc_now()), interaction_id),
+                )
+                settled = await settle_from_payments(tx, party_id, user_id)
+            row = await tx.fetch_one("SELECT * FROM payments WHERE interaction_id = ?", (interaction_id,))
+            if row is None:
+                raise RuntimeError(f"interaction {interaction_id} was applied, but not as a payment")
+            received = await tx.fetch_value(
+                "SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE party_id = ? AND user_id = ?",
+                (row["party_id"], row["user_id"]),
+            )
+            pledged = await tx.fetch_value(
+                "SELECT COALESCE(SUM(amount_cents), 0) FROM pledges "
+                "WHERE party_id = ? AND user_id = ? AND cancelled_at IS NULL",
+                (row["party_id"], row["user_id"]),
+            )
+        return PaymentReceipt(_payment(row), new, received, pledged, settled)
+
+    async def counter_figures(self, party_id: int, newest: int = 5) -> CounterFigures:
+        """Everything the live counter shows, read in one snapshot."""
+        async with self._db.transaction() as tx:
+            totals = await tx.fetch_one(
+                "SELECT COALESCE(SUM(amount_cents), 0), COUNT(DISTINCT user_id), COUNT(*) "
+                "FROM pledges WHERE party_id = ? AND cancelled_at IS NULL",
+                (party_id,),
+            )
+            received = await tx.fetch_value(
+                "SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE party_id = ?", (party_id,)
+            )
+            rows = await tx.fetch_all(
+                "SELECT * FROM pledges WHERE party_id = ? AND cancelled_at IS NULL ORDER BY id DESC LIMIT ?",
+                (party_id, newest),
+            )
+        assert totals is not None
+        shown = tuple(
+            ShownPledge(
+                name=None if row["anonymous"] else row["display_name"],
+                amount_cents=row["amount_cents"],
+                note=row["note"],
+                created_at=from_text(row["created_at"]),  # type: ignore[arg-type]
+            )
+            for row in rows
+        )
+        return CounterFigures(
+            pledged_cents=totals[0], received_cents=received, donor_count=totals[1],
+            pledge_count=totals[2], newest=shown,
+        )
+
+    async def donor_wall(self, party_id: int, top: int = 15) -> DonorWall:
+        """The biggest donors first (ties: who pledged first), a member's anonymous pledges kept apart."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "SELECT p.anonymous, SUM(p.amount_cents) AS total, "
+                "  (SELECT latest.display_name FROM pledges AS latest "
+                "   WHERE latest.party_id = p.party_id AND latest.user_id = p.user_id "
+                "   ORDER BY latest.id DESC LIMIT 1) AS name "
+                "FROM pledges AS p WHERE p.party_id = ? AND p.cancelled_at IS NULL "
+                "GROUP BY p.user_id, p.anonymous ORDER BY total DESC, MIN(p.id) LIMIT ?",
+                (party_id, top),
+            )
+            counts = await tx.fetch_one(
+                "SELECT COALESCE(SUM(amount_cents), 0), COUNT(DISTINCT user_id), "
+                "  COUNT(DISTINCT user_id || ':' || anonymous) "
+                "FROM pledges WHERE party_id = ? AND cancelled_at IS NULL",
+                (party_id,),
+            )
+            received = await tx.fetch_value(
+                "SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE party_id = ?", (party_id,)
+            )
+        assert counts is not None
+        entries = tuple(
+            WallEntry(name=None if row["anonymous"] else row["name"], total_cents=row["total"])
+            for row in rows
+        )
+        return DonorWall(
+            entries=entries, more_entries=counts[2] - len(entries), pledged_cents=counts[0],
+            received_cents=received, donor_count=counts[1],
+        )
+
+    async def member_pledges(self, party_id: int, user_id: int) -> list[OwnPledge]:
+        """The member's pledges in this party, oldest first, each marked paid or not."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "SELECT * FROM pledges WHERE party_id = ? AND user_id = ? ORDER BY id", (party_id, user_id)
+            )
+            paid = await _paid_ids(tx, party_id, user_id)
+        return [
+            OwnPledge(_pledge(row), number, row["id"] in paid) for number, row in enumerate(rows, start=1)
+        ]
+
+    async def claim_milestones(self, party_id: int, percents: Iterable[int]) -> list[int]:
+        """Marks milestones announced; returns only those no one had claimed before, so each is told once."""
+        claimed = []
+        async with self._db.transaction() as tx:
+            for percent in percents:
+                await tx.execute(
+                    "INSERT INTO milestones (party_id, percent, announced_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (party_id, percent) DO NOTHING",
+                    (party_id, percent, to_text(utc_now())),
+                )
+                if await tx.fetch_value("SELECT changes()") == 1:
+                    claimed.append(percent)
+        return claimed

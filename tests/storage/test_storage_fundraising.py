@@ -1,0 +1,155 @@
+"""FundraisingStore on a real SQLite file: pledges once per interaction, cancelling, payments, figures."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from rules import Refusal
+from storage import Party, PartySettings, Storage
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    store = await Storage.open(tmp_path / "lounge.db")
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+async def party(store: Storage) -> Party:
+    return await store.parties.create(10, 1, PartySettings(name="Losers Lounge", goal_cents=2_000_000))
+
+
+async def pledge(store: Storage, party: Party, user: int, cents: int, interaction: int, **kw):
+    receipt = await store.fundraising.add_pledge(
+        party.id, user, f"member {user}", cents, anonymous=kw.get("anonymous", False),
+        note=kw.get("note"), interaction_id=interaction,
+    )
+    return receipt.pledge
+
+
+async def test_a_pledge_is_stored_once_per_interaction(store: Storage, party: Party) -> None:
+    first = await store.fundraising.add_pledge(
+        party.id, 7, "amy", 5_000, anonymous=True, note="hi", interaction_id=100
+    )
+    again = await store.fundraising.add_pledge(
+        party.id, 7, "amy", 9_999, anonymous=False, note=None, interaction_id=100
+    )
+    assert first.new and not again.new
+    assert again.pledge == first.pledge
+    assert (first.pledge.amount_cents, first.pledge.anonymous, first.pledge.note) == (5_000, True, "hi")
+    assert await store.database.fetch_value("SELECT count(*) FROM pledges") == 1
+
+
+async def test_one_interaction_delivered_five_times_at_once_is_applied_once(
+    store: Storage, party: Party
+) -> None:
+    receipts = await asyncio.gather(
+        *(
+            store.fundraising.add_pledge(party.id, 7, "amy", 500, anonymous=True, note=None, interaction_id=5)
+            for _ in range(5)
+        )
+    )
+    assert sum(r.new for r in receipts) == 1
+    assert len({r.pledge.id for r in receipts}) == 1
+
+
+async def test_a_closed_party_takes_no_pledges_or_payments(store: Storage, party: Party) -> None:
+    await store.parties.close(party.id)
+    with pytest.raises(Refusal):
+        await pledge(store, party, 7, 100, 1)
+    with pytest.raises(Refusal):
+        await store.fundraising.record_payment(party.id, 7, 100, note=None, recorded_by=1, interaction_id=2)
+    assert await store.database.fetch_value("SELECT count(*) FROM processed_interactions") == 0
+
+
+async def test_only_the_owner_cancels_and_only_while_unpaid(store: Storage, party: Party) -> None:
+    first = await pledge(store, party, 7, 4_000, 1)
+    second = await pledge(store, party, 7, 6_000, 2)
+    with pytest.raises(Refusal, match="isn't yours"):
+        await store.fundraising.cancel_pledge(first.id, 8, interaction_id=3)
+
+    await store.fundraising.record_payment(party.id, 7, 5_000, note=None, recorded_by=1, interaction_id=4)
+    with pytest.raises(Refusal, match="paid"):
+        await store.fundraising.cancel_pledge(first.id, 7, interaction_id=5)
+
+    cancelled = await store.fundraising.cancel_pledge(second.id, 7, interaction_id=6)
+    assert cancelled.is_cancelled
+    # A redelivered click gets the same answer and changes nothing.
+    assert await store.fundraising.cancel_pledge(second.id, 7, interaction_id=6) == cancelled
+    with pytest.raises(Refusal, match="already cancelled"):
+        await store.fundraising.cancel_pledge(second.id, 7, interaction_id=7)
+    own = await store.fundraising.member_pledges(party.id, 7)
+    assert [(o.number, o.paid, o.pledge.is_cancelled, o.cancellable) for o in own] == [
+        (1, True, False, False), (2, False, True, False)
+    ]
+
+
+async def test_winners_dues_are_paid_before_pledges(store: Storage, party: Party) -> None:
+    mine = await pledge(store, party, 7, 4_000, 1)
+    await store.database.execute(
+        "INSERT INTO dues (party_id, user_id, amount_cents, status, created_at) "
+        "VALUES (?, 7, 100000, 'owed', '2013-09-23T05:00:00+00:00')",
+        (party.id,),
+    )
+    receipt = await store.fundraising.record_payment(
+        party.id, 7, 100_000, note=None, recorded_by=1, interaction_id=2
+    )
+    assert receipt.settled_dues is not None and receipt.settled_dues.status == "paid"
+    assert [o.paid for o in await store.fundraising.member_pledges(party.id, 7)] == [False]
+    receipt = await store.fundraising.record_payment(
+        party.id, 7, 4_000, note="cash", recorded_by=1, interaction_id=3
+    )
+    assert receipt.settled_dues is None
+    assert (receipt.member_received_cents, receipt.member_pledged_cents) == (104_000, 4_000)
+    assert [o.paid for o in await store.fundraising.member_pledges(party.id, 7)] == [True]
+    with pytest.raises(Refusal, match="paid"):
+        await store.fundraising.cancel_pledge(mine.id, 7, interaction_id=4)
+
+
+async def test_a_redelivered_payment_is_recorded_once(store: Storage, party: Party) -> None:
+    payments = store.fundraising
+    first = await payments.record_payment(party.id, 7, 500, note=None, recorded_by=1, interaction_id=9)
+    again = await payments.record_payment(party.id, 7, 500, note=None, recorded_by=1, interaction_id=9)
+    assert first.new and not again.new and again.payment == first.payment
+    assert again.member_received_cents == 500
+
+
+async def test_counter_figures_hide_anonymous_names(store: Storage, party: Party) -> None:
+    await pledge(store, party, 7, 1_000, 1)
+    await pledge(store, party, 8, 2_500, 2, anonymous=True, note="quiet")
+    cancelled = await pledge(store, party, 9, 99_999, 3)
+    await store.fundraising.cancel_pledge(cancelled.id, 9, interaction_id=4)
+    await pledge(store, party, 7, 500, 5)
+    await store.fundraising.record_payment(party.id, 7, 700, note=None, recorded_by=1, interaction_id=6)
+
+    figures = await store.fundraising.counter_figures(party.id, newest=2)
+    assert (figures.pledged_cents, figures.received_cents, figures.donor_count, figures.pledge_count) == (
+        4_000, 700, 2, 3
+    )
+    assert [(p.name, p.amount_cents, p.note) for p in figures.newest] == [
+        ("member 7", 500, None), (None, 2_500, "quiet")
+    ]
+
+
+async def test_the_wall_ranks_donors_and_keeps_anonymous_pledges_apart(store: Storage, party: Party) -> None:
+    await pledge(store, party, 7, 1_000, 1)
+    await pledge(store, party, 8, 5_000, 2, anonymous=True)
+    await pledge(store, party, 7, 1_000, 3)
+    await pledge(store, party, 8, 300, 4)
+    await pledge(store, party, 9, 2_000, 5)
+    wall = await store.fundraising.donor_wall(party.id, top=3)
+    assert [(e.name, e.total_cents) for e in wall.entries] == [
+        (None, 5_000), ("member 7", 2_000), ("member 9", 2_000)
+    ]
+    assert (wall.more_entries, wall.pledged_cents, wall.donor_count) == (1, 9_300, 3)
+
+
+async def test_each_milestone_is_claimed_once(store: Storage, party: Party) -> None:
+    assert await store.fundraising.claim_milestones(party.id, [25, 50]) == [25, 50]
+    assert await store.fundraising.claim_milestones(party.id, [25, 50, 75]) == [75]
+    claims = await asyncio.gather(*(store.fundraising.claim_milestones(party.id, [100]) for _ in range(4)))
+    assert sorted(claims) == [[], [], [], [100]]

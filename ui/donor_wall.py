@@ -1,0 +1,98 @@
+"""The donor wall (/pledges) and the caller's private list of their own pledges, with cancel buttons' ids."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from rules.money import format_cents
+from rules.text import defuse_mentions, excerpt
+from rules.times import discord_timestamp
+from storage import Party
+from storage.fundraising import DonorWall, OwnPledge
+from ui.counter import counted, progress_line
+from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX, LOUNGE_GOLD, clip
+
+# "pledge:cancel:<pledge id>": the button that cancels one of the caller's unpaid pledges.
+CANCEL_PLEDGE_PREFIX = "pledge:cancel:"
+CANCEL_PLEDGE_TEMPLATE = r"pledge:cancel:(?P<pledge_id>[0-9]+)"
+# Five rows of five buttons: the most one message can carry.
+CANCEL_BUTTONS_MAX = 25
+OWN_LINES_MAX = 25
+NOTE_EXCERPT = 40
+
+
+def cancel_custom_id(pledge_id: int) -> str:
+    return f"{CANCEL_PLEDGE_PREFIX}{pledge_id}"
+
+
+def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
+    embed = discord.Embed(title=clip(f"Donor wall: {party.name}", EMBED_TITLE_MAX), colour=LOUNGE_GOLD)
+    header = (
+        f"**{format_cents(wall.pledged_cents)}** pledged by {counted(wall.donor_count, 'donor')} · "
+        f"{format_cents(wall.received_cents)} received"
+    )
+    if party.goal_cents is not None:
+        header += (
+            f"\n{progress_line(wall.pledged_cents, party.goal_cents)} of the "
+            f"{format_cents(party.goal_cents)} goal"
+        )
+    lines = [
+        f"{rank}. {'Anonymous' if entry.name is None else defuse_mentions(entry.name)} · "
+        f"**{format_cents(entry.total_cents)}**"
+        for rank, entry in enumerate(wall.entries, start=1)
+    ]
+    if not lines:
+        lines = ["No pledges yet. Be the first with /pledge!"]
+    elif wall.more_entries:
+        lines.append(f"…and {wall.more_entries:,} more")
+    embed.description = clip(header + "\n\n" + "\n".join(lines), EMBED_DESCRIPTION_MAX)
+    if not party.is_open:
+        embed.set_footer(text="The party is closed; pledges are final.")
+    return embed
+
+
+def _status(own: OwnPledge) -> str:
+    if own.pledge.is_cancelled:
+        return "cancelled"
+    return "paid ✓" if own.paid else "unpaid"
+
+
+def own_pledge_line(own: OwnPledge) -> str:
+    pledge = own.pledge
+    amount = format_cents(pledge.amount_cents)
+    line = f"#{own.number} · " + (f"~~{amount}~~" if pledge.is_cancelled else f"**{amount}**")
+    line += f" · {_status(own)}"
+    if pledge.anonymous:
+        line += " · anonymous"
+    if pledge.note:
+        line += f" · “{excerpt(pledge.note, NOTE_EXCERPT)}”"
+    return line + f" · {discord_timestamp(pledge.created_at, 'R')}"
+
+
+def own_pledges_embed(pledges: Sequence[OwnPledge], *, can_cancel: bool) -> discord.Embed:
+    """The caller's pledges, newest last; only the newest ones when there are very many."""
+    shown = list(pledges)[-OWN_LINES_MAX:]
+    lines = [own_pledge_line(own) for own in shown]
+    if len(pledges) > len(shown):
+        lines.insert(0, f"…{counted(len(pledges) - len(shown), 'older pledge')} not shown")
+    live_cents = sum(own.pledge.amount_cents for own in pledges if not own.pledge.is_cancelled)
+    embed = discord.Embed(
+        title="Your pledges", colour=LOUNGE_GOLD, description=clip("\n".join(lines), EMBED_DESCRIPTION_MAX)
+    )
+    embed.add_field(name="In all", value=f"{format_cents(live_cents)} pledged", inline=True)
+    if can_cancel and any(own.cancellable for own in pledges):
+        embed.set_footer(text="Only you can see this. An unpaid pledge can be cancelled with its button.")
+    else:
+        embed.set_footer(text="Only you can see this.")
+    return embed
+
+
+def cancellable(pledges: Sequence[OwnPledge]) -> list[OwnPledge]:
+    """The pledges that get a cancel button: unpaid and live, the newest ones if there are too many."""
+    return [own for own in pledges if own.cancellable][-CANCEL_BUTTONS_MAX:]
+
+
+def cancel_label(own: OwnPledge) -> str:
+    return f"Cancel #{own.number} ({format_cents(own.pledge.amount_cents)})"
