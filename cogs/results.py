@@ -1,0 +1,193 @@
+"""/result announce and undo, /door and /losers: hosts post the results live and the room flips."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.choices import announced_category_choices, nominee_choices, unannounced_category_choices
+from lounge.guards import guild_id_of, open_party_as_host
+from rules import Refusal
+from rules.dues import DuesStatus, door_verdict
+from rules.money import format_cents
+from rules.text import clean_note, excerpt
+from rules.times import discord_timestamp
+from storage import Party
+from storage.results import Result
+from ui import results as render
+
+if TYPE_CHECKING:
+    from lounge.client import LoungeBot
+
+log = logging.getLogger(__name__)
+
+
+def _ended_dues_note(name: str, status: DuesStatus, amount_cents: int) -> str:
+    if status is DuesStatus.PAID:
+        return (
+            f" {name} had already paid {format_cents(amount_cents)}: it stays recorded as a donation "
+            "(no refund is made by the bot)."
+        )
+    if status is DuesStatus.OWED:
+        return f" Their unpaid dues of {format_cents(amount_cents)} are cancelled."
+    if status is DuesStatus.WAIVED:
+        return " Their waived dues are closed."
+    return ""
+
+
+@app_commands.guild_only()
+class ResultCog(commands.GroupCog, group_name="result", group_description="Post tonight's results"):
+    def __init__(self, bot: LoungeBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    def _announce_channel(
+        self, party: Party, fallback: discord.abc.MessageableChannel | None
+    ) -> discord.TextChannel:
+        channel = self.bot.get_channel(party.announce_channel_id) if party.announce_channel_id else fallback
+        if not isinstance(channel, discord.TextChannel):
+            raise Refusal(
+                "I can't find the announcement channel. Set one with /party edit announce_channel:#channel."
+            )
+        return channel
+
+    async def _category_id(self, party: Party, typed: str) -> int:
+        category = await self.bot.store.ballot.find_category(party.id, typed)
+        if category is None:
+            raise Refusal(f"There's no category “{excerpt(typed)}” on the ballot. Pick one from the list.")
+        return category.id
+
+    @app_commands.command(name="announce")
+    @app_commands.describe(category="The category (start typing to search)", winner="Who won it")
+    @app_commands.autocomplete(category=unannounced_category_choices, winner=nominee_choices)
+    async def announce(self, interaction: discord.Interaction[LoungeBot], category: str, winner: str) -> None:
+        """Announce a category's winner (hosts)."""
+        party = await open_party_as_host(interaction)
+        category_id = await self._category_id(party, category)
+        nominee = await self.bot.store.ballot.find_nominee(category_id, winner)
+        if nominee is None:
+            raise Refusal(f"“{excerpt(winner)}” isn't nominated in that category. Pick one from the list.")
+        nominee_id = nominee.id
+        channel = self._announce_channel(party, interaction.channel)
+        # Posting goes through the channel's pacer, which may wait: acknowledge first.
+        await interaction.response.defer(ephemeral=True)
+        outcome = await self.bot.store.results.announce(
+            party, category_id, nominee_id, interaction.user.id, interaction.id
+        )
+        result = outcome.result
+        embed = render.announcement(party, result, outcome.passed_over, outcome.tally)
+        reply = f"Announced: **{result.winner.name}** wins {result.category_name}."
+        try:
+            message = await self.bot.pacer.send(channel.id, lambda: channel.send(embed=embed))
+        except discord.HTTPException as exc:
+            log.warning("Posting the announcement for result %s failed: %s", result.id, exc)
+            reply += f" It is recorded, but I couldn't post in {channel.mention} ({exc.text or exc.status})."
+        else:
+            await self.bot.store.results.set_announcement(result.id, channel.id, message.id)
+            reply += f" Posted in {channel.mention}."
+        if outcome.new_dues is not None:
+            reply += f" {result.winner.name} now owes {format_cents(outcome.new_dues.amount_cents)}."
+            if outcome.new_dues.status is DuesStatus.PAID:
+                reply += " Their payments already cover it."
+        await interaction.followup.send(reply, ephemeral=True)
+
+    @app_commands.command(name="undo")
+    @app_commands.describe(category="The category whose result was wrong", reason="Shown in the correction")
+    @app_commands.autocomplete(category=announced_category_choices)
+    async def undo(
+        self,
+        interaction: discord.Interaction[LoungeBot],
+        category: str,
+        reason: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        """Withdraw a category's result and post a correction (hosts)."""
+        party = await open_party_as_host(interaction)
+        category_id = await self._category_id(party, category)
+        why = clean_note(reason) if reason is not None else None
+        await interaction.response.defer(ephemeral=True)
+        outcome = await self.bot.store.results.undo(
+            party, category_id, interaction.user.id, why, interaction.id
+        )
+        result = outcome.result
+        channel_id = result.announce_channel_id or party.announce_channel_id or interaction.channel_id
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        reply = f"Withdrawn: {result.winner.name} for {result.category_name}."
+        ended = outcome.ended_dues
+        if ended is not None:
+            reply += _ended_dues_note(result.winner.name, ended.status, ended.amount_cents)
+        if isinstance(channel, discord.TextChannel):
+            embed = render.correction(result, why, outcome.still_winner, outcome.tally)
+            await self._post_correction(channel, result, embed)
+            reply += f" Correction posted in {channel.mention}."
+        await interaction.followup.send(reply, ephemeral=True)
+
+    async def _post_correction(
+        self, channel: discord.TextChannel, result: Result, embed: discord.Embed
+    ) -> None:
+        try:
+            message = await self.bot.pacer.send(channel.id, lambda: channel.send(embed=embed))
+            await self.bot.store.results.set_correction(result.id, message.id)
+        except discord.HTTPException as exc:
+            log.warning("Posting the correction for result %s failed: %s", result.id, exc)
+            return
+        if result.announce_message_id is None:
+            return
+        original = channel.get_partial_message(result.announce_message_id)
+        try:
+            fetched = await original.fetch()
+            if fetched.embeds:
+                marked = render.withdrawn(fetched.embeds[0])
+                await self.bot.pacer.edit(channel.id, original.id, lambda: original.edit(embed=marked))
+        except discord.HTTPException as exc:
+            # The original may have been deleted by a moderator; the correction stands on its own.
+            log.info("Could not mark announcement %s withdrawn: %s", result.announce_message_id, exc)
+
+
+@app_commands.guild_only()
+class NightCog(commands.Cog):
+    """The top-level commands of results night."""
+
+    def __init__(self, bot: LoungeBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="door")
+    @app_commands.describe(member="Who is at the door")
+    async def door(self, interaction: discord.Interaction[LoungeBot], member: discord.Member) -> None:
+        """Admit a guest: losers get in free, winners once their dues are settled (hosts)."""
+        party = await open_party_as_host(interaction)
+        is_winner = member.id in await self.bot.store.results.winner_ids(party.id)
+        dues = await self.bot.store.dues.for_member(party.id, member.id)
+        verdict = door_verdict(
+            member.display_name,
+            is_winner=is_winner,
+            dues=dues.status if dues else None,
+            owed_cents=dues.amount_cents if dues else 0,
+            charity=party.charity,
+        )
+        message = verdict.message
+        if verdict.admitted:
+            arrival, first = await self.bot.store.arrivals.check_in(party.id, member.id, interaction.user.id)
+            if not first:
+                message = (
+                    f"{member.display_name} already arrived at {discord_timestamp(arrival.arrived_at, 't')} "
+                    f"({discord_timestamp(arrival.arrived_at, 'R')})."
+                )
+        await interaction.response.send_message(message, ephemeral=True)
+
+    @app_commands.command(name="losers")
+    async def losers(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        """The passed-over leaderboard: tonight and all time in this server."""
+        guild_id = guild_id_of(interaction)
+        party = await self.bot.store.parties.latest_party(guild_id)
+        tonight = await self.bot.store.results.passed_over(guild_id, party.id) if party else []
+        all_time = await self.bot.store.results.passed_over(guild_id)
+        await interaction.response.send_message(embed=render.leaderboard(tonight, all_time, party))
+
+
+async def setup(bot: LoungeBot) -> None:
+    await bot.add_cog(ResultCog(bot))
+    await bot.add_cog(NightCog(bot))

@@ -1,0 +1,90 @@
+"""What results night looks like: announcements, corrections, the passed-over leaderboard, door verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from rules.money import format_cents
+from rules.tallies import Tally, passed_over_text
+from storage import Party
+from storage.results import Nominee, PassedOver, Result
+from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, LOUNGE_GOLD, clip
+
+CORRECTION_RED = 0xB03A2E
+MEDALS = ("🥇", "🥈", "🥉")
+
+
+def nominee_label(nominee: Nominee) -> str:
+    """A linked nominee shows as a mention (embeds never ping); others by name."""
+    return f"<@{nominee.member_id}>" if nominee.member_id is not None else nominee.name
+
+
+def announcement(party: Party, result: Result, passed_over: Sequence[Nominee], tally: Tally) -> discord.Embed:
+    winner = result.winner
+    embed = discord.Embed(title=clip(f"🏆 {result.category_name}", 256), colour=LOUNGE_GOLD)
+    charity = party.charity or "the night's charity"
+    lines = [f"And the winner is… **{winner.name}**!"]
+    if winner.member_id is not None:
+        lines.append(
+            f"{nominee_label(winner)} is now a winner and owes "
+            f"{format_cents(party.winner_donation_cents)} to {charity}."
+        )
+    else:
+        lines.append("They're a winner tonight.")
+    embed.description = clip("\n".join(lines), EMBED_DESCRIPTION_MAX)
+    if passed_over:
+        names = ", ".join(nominee_label(n) for n in passed_over)
+        embed.add_field(
+            name="Passed over tonight (in free!)", value=clip(names, EMBED_FIELD_VALUE_MAX), inline=False
+        )
+    embed.set_footer(text=tally.summary)
+    return embed
+
+
+def withdrawn(original: discord.Embed) -> discord.Embed:
+    """The original announcement, marked as withdrawn so nobody reads it as the result."""
+    embed = original.copy()
+    embed.title = clip(f"Withdrawn: {embed.title or ''}", 256)
+    embed.colour = CORRECTION_RED
+    return embed
+
+
+def correction(result: Result, reason: str | None, still_winner: bool, tally: Tally) -> discord.Embed:
+    embed = discord.Embed(title=clip(f"Correction: {result.category_name}", 256), colour=CORRECTION_RED)
+    lines = [f"The result for {result.category_name} ({result.winner.name}) has been withdrawn."]
+    if reason:
+        lines.append(f"Reason: {reason}")
+    if result.winner.member_id is not None:
+        lines.append(
+            f"{nominee_label(result.winner)} still holds another win tonight."
+            if still_winner
+            else f"{nominee_label(result.winner)} is back to loser status (in for free)."
+        )
+    lines.append("A new result for this category will follow.")
+    embed.description = clip("\n".join(lines), EMBED_DESCRIPTION_MAX)
+    embed.set_footer(text=tally.summary)
+    return embed
+
+
+def leaderboard(
+    tonight: Sequence[PassedOver], all_time: Sequence[PassedOver], party: Party | None
+) -> discord.Embed:
+    embed = discord.Embed(title="The Losers' Board", colour=LOUNGE_GOLD)
+    embed.description = "Every announced category passes over every nominee who didn't win it."
+    heading = f"Tonight: {party.name}" if party is not None else "Tonight"
+    embed.add_field(name=clip(heading, 256), value=_ranking(tonight), inline=False)
+    embed.add_field(name="All time in this server", value=_ranking(all_time), inline=False)
+    return embed
+
+
+def _ranking(rows: Sequence[PassedOver]) -> str:
+    if not rows:
+        return "Nobody has been passed over yet."
+    lines = []
+    for place, row in enumerate(rows):
+        marker = MEDALS[place] if place < len(MEDALS) else f"{place + 1}."
+        who = f"<@{row.member_id}>" if row.member_id is not None else row.name
+        lines.append(f"{marker} {who}: {passed_over_text(row.times, row.categories)}")
+    return clip("\n".join(lines), EMBED_FIELD_VALUE_MAX)
