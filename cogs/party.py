@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from lounge.guards import guild_id_of, manages_server, open_party_as_host, shown_party
+from lounge.guards import guild_id_of, manages_server, open_party_as_host, require_host, shown_party
 from rules import Refusal
 from rules.money import parse_amount
 from rules.schedule import Schedule, plan_schedule
 from rules.text import clean_name
 from rules.times import matching_timezones
-from storage import PartySettings
-from ui.party_card import party_card
+from storage import Party, PartySettings
+from ui.chart import money_chart
+from ui.export import guests_csv, money_csv, results_csv
+from ui.party_card import NightSoFar, party_card
+from ui.wrapup import CHART_FILENAME, wrapup_embed
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -102,8 +106,15 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         _check_role(host_role)
         schedule = plan_schedule(starts=starts, ends=ends, timezone=timezone)
         settings = _settings_from_options(
-            name=name, venue=venue, schedule=schedule, charity=charity, winner_donation=winner_donation,
-            goal=goal, capacity=capacity, host_role=host_role, announce_channel=announce_channel,
+            name=name,
+            venue=venue,
+            schedule=schedule,
+            charity=charity,
+            winner_donation=winner_donation,
+            goal=goal,
+            capacity=capacity,
+            host_role=host_role,
+            announce_channel=announce_channel,
         )
         party = await self.bot.store.parties.create(guild_id, interaction.user.id, settings)
         await interaction.response.send_message(
@@ -133,23 +144,130 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         schedule = None
         if starts is not None or ends is not None or timezone is not None:
             schedule = plan_schedule(
-                starts=starts, ends=ends, timezone=timezone,
+                starts=starts,
+                ends=ends,
+                timezone=timezone,
                 current=Schedule(party.starts_at, party.ends_at, party.timezone),
             )
         settings = _settings_from_options(
-            name=name, venue=venue, schedule=schedule, charity=charity, winner_donation=winner_donation,
-            goal=goal, capacity=capacity, host_role=host_role, announce_channel=announce_channel,
+            name=name,
+            venue=venue,
+            schedule=schedule,
+            charity=charity,
+            winner_donation=winner_donation,
+            goal=goal,
+            capacity=capacity,
+            host_role=host_role,
+            announce_channel=announce_channel,
         )
         if settings == PartySettings():
             raise Refusal("Nothing to change: give at least one option, like `venue` or `starts`.")
         party = await self.bot.store.parties.edit(party.id, settings)
-        await interaction.response.send_message("Party updated.", embed=party_card(party))
+        # Capacity, goal and times show on the live messages too.
+        self.bot.invitations.changed(party.id)
+        self.bot.counters.changed(party.id)
+        await interaction.response.send_message(
+            "Party updated.", embed=party_card(party, await self._night(party))
+        )
 
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The party card: when, where, charity and how the night is going."""
         party = await shown_party(interaction)
-        await interaction.response.send_message(embed=party_card(party))
+        await interaction.response.send_message(embed=party_card(party, await self._night(party)))
+
+    @app_commands.command(name="close")
+    async def close(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        """Close the night: freeze RSVPs and pledges and post the wrap-up (hosts)."""
+        party = await open_party_as_host(interaction)
+        await interaction.response.defer(ephemeral=True)
+        party = await self.bot.store.parties.close(party.id)
+        self.bot.invitations.changed(party.id)
+        self.bot.counters.changed(party.id)
+        store = self.bot.store
+        embed = wrapup_embed(
+            party,
+            await store.fundraising.counter_figures(party.id),
+            await store.results.tally(party.id),
+            await store.results.live_results(party.id),
+            await store.dues.bottles(party.id),
+            await store.dues.outstanding(party.id),
+        )
+        chart = money_chart(
+            await store.reports.money_timeline(party.id),
+            party.goal_cents,
+            f"{party.name}: money",
+            party.timezone,
+        )
+        channel = self.bot.get_channel(party.announce_channel_id or 0) or interaction.channel
+        reply = "The party is closed: RSVPs and pledges are frozen."
+        if isinstance(channel, discord.TextChannel):
+            try:
+                await self.bot.pacer.send(
+                    channel.id,
+                    lambda: channel.send(
+                        embed=embed, file=discord.File(io.BytesIO(chart), filename=CHART_FILENAME)
+                    ),
+                )
+                reply += f" The wrap-up is posted in {channel.mention}."
+            except discord.HTTPException as exc:
+                reply += f" I couldn't post the wrap-up in {channel.mention} ({exc.text or exc.status})."
+        await interaction.followup.send(reply, ephemeral=True)
+
+    @app_commands.command(name="export")
+    async def export(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        """CSV files of guests, pledges and payments, and results (hosts)."""
+        party = await shown_party(interaction)
+        await require_host(interaction, party)
+        await interaction.response.defer(ephemeral=True)
+        reports = self.bot.store.reports
+        stem = f"party-{party.id}"
+        files = [
+            discord.File(
+                io.BytesIO(guests_csv(await reports.guests(party.id))), filename=f"{stem}-guests.csv"
+            ),
+            discord.File(io.BytesIO(money_csv(await reports.money(party.id))), filename=f"{stem}-money.csv"),
+            discord.File(
+                io.BytesIO(results_csv(await reports.results(party.id))), filename=f"{stem}-results.csv"
+            ),
+        ]
+        await interaction.followup.send(f"The export of {party.name}:", files=files, ephemeral=True)
+
+    async def _night(self, party: Party) -> NightSoFar:
+        store = self.bot.store
+        return NightSoFar(
+            await store.rsvps.counts(party.id),
+            await store.results.tally(party.id),
+            await store.fundraising.counter_figures(party.id),
+        )
+
+    @app_commands.command(name="invite")
+    @app_commands.describe(channel="Where to post it (default: here)")
+    async def invite(
+        self, interaction: discord.Interaction[LoungeBot], channel: discord.TextChannel | None = None
+    ) -> None:
+        """Post the invitation with RSVP buttons (hosts)."""
+        party = await open_party_as_host(interaction)
+        target = channel or interaction.channel
+        if not isinstance(target, discord.TextChannel):
+            raise Refusal("Pick a text channel for the invitation.")
+        await interaction.response.defer(ephemeral=True)
+        message = await self.bot.invitations.post(party, target)
+        await interaction.followup.send(f"Invitation posted: {message.jump_url}", ephemeral=True)
+
+    @app_commands.command(name="counter")
+    @app_commands.describe(channel="Where to post it (default: here)")
+    async def counter(
+        self, interaction: discord.Interaction[LoungeBot], channel: discord.TextChannel | None = None
+    ) -> None:
+        """Post the live fundraising counter (hosts)."""
+        party = await open_party_as_host(interaction)
+        target = channel or interaction.channel
+        if not isinstance(target, discord.TextChannel):
+            raise Refusal("Pick a text channel for the counter.")
+        await interaction.response.defer(ephemeral=True)
+        message = await self.bot.counters.post(party, target)
+        await interaction.followup.send(f"Counter posted: {message.jump_url}", ephemeral=True)
 
     @create.autocomplete("timezone")
     @edit.autocomplete("timezone")
@@ -161,4 +279,3 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
 
 async def setup(bot: LoungeBot) -> None:
     await bot.add_cog(PartyCog(bot))
-

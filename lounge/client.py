@@ -17,6 +17,8 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from lounge.counters import Counters
+from lounge.invitations import Invitations
 from lounge.pacer import ChannelPacer
 from storage import Storage
 
@@ -26,6 +28,10 @@ log = logging.getLogger(__name__)
 EXTENSIONS: tuple[str, ...] = (
     "cogs.errors",
     "cogs.party",
+    "cogs.ballot",
+    "cogs.rsvp",
+    "cogs.fundraising",
+    "cogs.results",
 )
 
 # Only the guilds intent: members and messages come with interactions, so no privileged intent is needed.
@@ -62,6 +68,8 @@ class LoungeBot(commands.AutoShardedBot):
         self.store = store
         self.pacer = pacer or ChannelPacer()
         self.dev_guild_id = dev_guild_id
+        self.invitations = Invitations(self)
+        self.counters = Counters(self)
 
     async def setup_hook(self) -> None:
         version = await self.store.database.migrate()
@@ -69,6 +77,7 @@ class LoungeBot(commands.AutoShardedBot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
+        await self.counters.start()
 
     async def sync_commands_if_changed(self) -> bool:
         """Syncs to DEV_GUILD_ID (instantly visible) when set, globally otherwise; returns True if it synced.
@@ -105,5 +114,7 @@ class LoungeBot(commands.AutoShardedBot):
                 await self.unload_extension(extension)
             except commands.ExtensionError:
                 log.exception("Unloading %s failed", extension)
+        await self.invitations.close()
+        await self.counters.close()
         await self.pacer.close()
         await super().close()

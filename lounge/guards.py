@@ -28,8 +28,16 @@ def guild_id_of(interaction: discord.Interaction) -> int:
 
 async def open_party(interaction: discord.Interaction[LoungeBot]) -> Party:
     """The guild's open party. :raises Refusal: there is none."""
-    party = await interaction.client.store.parties.open_party(guild_id_of(interaction))
+    parties = interaction.client.store.parties
+    guild_id = guild_id_of(interaction)
+    party = await parties.open_party(guild_id)
     if party is None:
+        last = await parties.latest_party(guild_id)
+        if last is not None:
+            raise Refusal(
+                f"{last.name} is closed: its RSVPs, pledges and results are kept as they were. "
+                "A host can start the next party with /party create."
+            )
         raise Refusal(NO_PARTY)
     return party
 

@@ -8,11 +8,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storage.arrivals import ArrivalStore
+from storage.ballot import BallotStore
 from storage.database import Database, DatabaseUnavailable
+from storage.dues import DuesStore
+from storage.fundraising import FundraisingStore
 from storage.meta import MetaStore
 from storage.parties import Party, PartySettings, PartyStore
+from storage.party_messages import PartyMessage, PartyMessageStore
+from storage.reports import ReportStore
+from storage.results import ResultStore
+from storage.rsvps import RsvpStore
 
-__all__ = ["Database", "DatabaseUnavailable", "Party", "PartySettings", "PartyStore", "Storage"]
+__all__ = [
+    "ArrivalStore",
+    "BallotStore",
+    "Database",
+    "DatabaseUnavailable",
+    "DuesStore",
+    "FundraisingStore",
+    "Party",
+    "PartyMessage",
+    "PartyMessageStore",
+    "PartySettings",
+    "PartyStore",
+    "ReportStore",
+    "ResultStore",
+    "RsvpStore",
+    "Storage",
+]
 
 
 class Storage:
@@ -20,6 +44,14 @@ class Storage:
         self.database = database
         self.meta = MetaStore(database)
         self.parties = PartyStore(database)
+        self.party_messages = PartyMessageStore(database)
+        self.ballot = BallotStore(database)
+        self.rsvps = RsvpStore(database)
+        self.results = ResultStore(database)
+        self.dues = DuesStore(database)
+        self.arrivals = ArrivalStore(database)
+        self.reports = ReportStore(database)
+        self.fundraising = FundraisingStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:

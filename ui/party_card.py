@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
 
 import discord
 
+from rules.fundraising import progress_bar, progress_percent
 from rules.money import format_cents
-from rules.times import discord_timestamp
+from rules.tallies import Tally
 from storage import Party
+from storage.fundraising import CounterFigures
+from storage.rsvps import RsvpCounts
+from ui.invitation import counts_text
 from ui.limits import LOUNGE_GOLD, clip
+from ui.when import when_text
 
 
-def when_text(party: Party) -> str:
-    """The party's time as Discord timestamps, which every member reads in their own time zone."""
-    if party.starts_at is None:
-        return "Not set yet"
-    text = f"{discord_timestamp(party.starts_at, 'F')} ({discord_timestamp(party.starts_at, 'R')})"
-    if party.ends_at is not None:
-        text += f"\nuntil {discord_timestamp(party.ends_at, 't')}"
-        if party.ends_at.astimezone(ZoneInfo(party.timezone)).date() != party.starts_at.astimezone(
-            ZoneInfo(party.timezone)
-        ).date():
-            text += f" ({discord_timestamp(party.ends_at, 'D')})"
-    return text + f"\nTime zone: {party.timezone}"
+@dataclass(frozen=True)
+class NightSoFar:
+    """How the night is going, for the card: answers, results and money."""
+
+    rsvps: RsvpCounts
+    tally: Tally
+    money: CounterFigures
 
 
-def party_card(party: Party) -> discord.Embed:
+def party_card(party: Party, night: NightSoFar | None = None) -> discord.Embed:
     title = party.name if party.is_open else f"{party.name} (closed)"
     embed = discord.Embed(title=clip(title, 256), colour=LOUNGE_GOLD)
     charity = party.charity or "the party's charity"
@@ -44,4 +44,14 @@ def party_card(party: Party) -> discord.Embed:
         embed.add_field(name="Results posted in", value=f"<#{party.announce_channel_id}>", inline=True)
     if party.host_role_id is not None:
         embed.add_field(name="Host role", value=f"<@&{party.host_role_id}>", inline=True)
+    if night is not None:
+        embed.add_field(name="RSVPs", value=counts_text(night.rsvps, party.capacity), inline=False)
+        embed.add_field(name="Results", value=night.tally.summary, inline=False)
+        pledged, received = night.money.pledged_cents, night.money.received_cents
+        raised = f"{format_cents(pledged)} pledged · {format_cents(received)} received"
+        if party.goal_cents:
+            bar = progress_bar(pledged, party.goal_cents)
+            percent = progress_percent(pledged, party.goal_cents)
+            raised += f"\n{bar} {percent}% of {format_cents(party.goal_cents)}"
+        embed.add_field(name="Raised", value=raised, inline=False)
     return embed

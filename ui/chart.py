@@ -1,0 +1,93 @@
+"""The wrap-up's picture of the money over the night: pledged and received climbing towards the goal.
+
+Drawn with Pillow (small, fast, no plotting stack) into a PNG of a few kilobytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from itertools import accumulate
+from zoneinfo import ZoneInfo
+
+from PIL import Image, ImageDraw, ImageFont
+
+from rules.money import format_cents
+from storage.reports import MoneyEvent
+
+WIDTH, HEIGHT = 800, 400
+LEFT, RIGHT, TOP, BOTTOM = 90, 30, 50, 50
+BACKGROUND = (32, 34, 37)
+GRID = (70, 73, 78)
+TEXT = (220, 221, 222)
+PLEDGED = (201, 162, 39)
+RECEIVED = (67, 181, 129)
+GOAL = (237, 66, 69)
+
+
+def money_chart(events: Sequence[MoneyEvent], goal_cents: int | None, title: str, timezone: str) -> bytes:
+    """A PNG of the cumulative pledged and received totals over time, with the goal as a line."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=14)
+    draw.text((LEFT, 15), title[:40], fill=TEXT, font=font)
+
+    pledged = list(accumulate(e.pledged_cents for e in events))
+    received = list(accumulate(e.received_cents for e in events))
+    top_cents = max([1, goal_cents or 0, *pledged, *received])
+    start = events[0].at if events else datetime.now().astimezone()
+    end = events[-1].at if events else start
+    span = max((end - start).total_seconds(), 60.0)
+
+    def x(moment: datetime) -> float:
+        return LEFT + (moment - start).total_seconds() / span * (WIDTH - LEFT - RIGHT)
+
+    def y(cents: int) -> float:
+        return HEIGHT - BOTTOM - cents / top_cents * (HEIGHT - TOP - BOTTOM)
+
+    for step in range(5):
+        cents = top_cents * step // 4
+        draw.line([(LEFT, y(cents)), (WIDTH - RIGHT, y(cents))], fill=GRID)
+        draw.text((8, y(cents) - 8), format_cents(cents), fill=TEXT, font=font)
+    zone = ZoneInfo(timezone)
+    for step in range(5):
+        moment = start + timedelta(seconds=span * step / 4)
+        draw.text(
+            (x(moment) - 18, HEIGHT - BOTTOM + 8), f"{moment.astimezone(zone):%H:%M}", fill=TEXT, font=font
+        )
+
+    if goal_cents:
+        goal_y = y(goal_cents)
+        for left in range(LEFT, WIDTH - RIGHT, 16):
+            draw.line([(left, goal_y), (min(left + 8, WIDTH - RIGHT), goal_y)], fill=GOAL, width=2)
+        draw.text(
+            (WIDTH - RIGHT - 140, goal_y - 20), f"goal {format_cents(goal_cents)}", fill=GOAL, font=font
+        )
+
+    for totals, colour, label, row in ((pledged, PLEDGED, "pledged", 0), (received, RECEIVED, "received", 1)):
+        points = _steps([x(e.at) for e in events], [y(total) for total in totals], y(0))
+        if len(points) > 1:
+            draw.line(points, fill=colour, width=3)
+        final = totals[-1] if totals else 0
+        draw.text(
+            (WIDTH - RIGHT - 340 + row * 170, 15), f"{label} {format_cents(final)}", fill=colour, font=font
+        )
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _steps(xs: Sequence[float], ys: Sequence[float], baseline: float) -> list[tuple[float, float]]:
+    """A staircase: money jumps when it arrives and stays level until the next change."""
+    if not xs:
+        return []
+    points = [(xs[0], baseline)]
+    level = baseline
+    for x, y in zip(xs, ys, strict=True):
+        points.append((x, level))
+        points.append((x, y))
+        level = y
+    points.append((WIDTH - RIGHT, level))
+    return points
