@@ -163,6 +163,9 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if settings == PartySettings():
             raise Refusal("Nothing to change: give at least one option, like `venue` or `starts`.")
         party = await self.bot.store.parties.edit(party.id, settings)
+        if settings.capacity is not None:
+            promoted = await self.bot.store.rsvps.promote_waitlisted(party.id)
+            await self.bot.invitations.tell_promoted(party, promoted, interaction.channel_id)
         # Capacity, goal and times show on the live messages too.
         self.bot.invitations.changed(party.id)
         self.bot.counters.changed(party.id)

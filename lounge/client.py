@@ -78,6 +78,7 @@ class LoungeBot(commands.AutoShardedBot):
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
         await self.counters.start()
+        await self.invitations.start()
 
     async def sync_commands_if_changed(self) -> bool:
         """Syncs to DEV_GUILD_ID (instantly visible) when set, globally otherwise; returns True if it synced.

@@ -36,10 +36,11 @@ SHUTDOWN_SETTLE = 5.0
 class Invitations:
     def __init__(self, bot: LoungeBot) -> None:
         self.bot = bot
-        self._refresher: LiveRefresher[int] = LiveRefresher(
+        self.refresher: LiveRefresher[int] = LiveRefresher(
             self._refresh, interval=REFRESH_INTERVAL, name="invitation"
         )
         self._retries: dict[int, asyncio.TimerHandle] = {}
+        self._startup: asyncio.Task[None] | None = None
 
     async def post(self, party: Party, channel: discord.TextChannel) -> discord.Message:
         """Posts the invitation with its RSVP buttons in `channel` and records it."""
@@ -55,9 +56,19 @@ class Invitations:
             self.changed(party.id)
         return message
 
+    async def start(self) -> None:
+        """Called from setup_hook: once the bot is ready, every open party's invitations are refreshed,
+        since answers may have landed after the previous process's last edit (a crash, say)."""
+        self._startup = asyncio.create_task(self._refresh_all_when_ready(), name="invitations-startup")
+
+    async def _refresh_all_when_ready(self) -> None:
+        await self.bot.wait_until_ready()
+        for party in await self.bot.store.parties.open_parties():
+            self.changed(party.id)
+
     def changed(self, party_id: int) -> None:
         """The party's RSVPs changed: its invitations' counts will be refreshed (coalesced)."""
-        self._refresher.mark(party_id)
+        self.refresher.mark(party_id)
 
     async def tell_promoted(
         self, party: Party, promoted: Sequence[Rsvp], fallback_channel_id: int | None
@@ -85,10 +96,13 @@ class Invitations:
 
         :raises TimeoutError: refreshes were still running after `timeout` seconds.
         """
-        await self._refresher.settle(timeout)
+        await self.refresher.settle(timeout)
 
     async def close(self) -> None:
         """Stops refreshing, after giving the pending refreshes a moment to show the final counts."""
+        if self._startup is not None:
+            self._startup.cancel()
+            await asyncio.gather(self._startup, return_exceptions=True)
         for handle in self._retries.values():
             handle.cancel()
         self._retries.clear()
@@ -96,7 +110,7 @@ class Invitations:
             await self.settle(SHUTDOWN_SETTLE)
         except TimeoutError:
             log.warning("Invitation counts were still being refreshed at shutdown")
-        await self._refresher.close()
+        await self.refresher.close()
 
     async def _mention(self, channel_id: int, party: Party, rsvp: Rsvp) -> None:
         channel = self.bot.get_partial_messageable(channel_id)

@@ -96,15 +96,7 @@ def decide(standing: Standing, member_id: int, plus_ones: int | None) -> Decisio
         else:
             queue.append(claim)
 
-    promoted: list[int] = []
-    still_waiting: list[int] = []
-    for waiting in queue:
-        if _fits(capacity, confirmed_heads, waiting.heads):
-            confirmed_heads += waiting.heads
-            promoted.append(waiting.user_id)
-        else:
-            still_waiting.append(waiting.user_id)
-
+    promoted, still_waiting = _walk(queue, capacity, confirmed_heads)
     if member_id in promoted:
         promoted.remove(member_id)
         member_confirmed = True
@@ -115,6 +107,25 @@ def decide(standing: Standing, member_id: int, plus_ones: int | None) -> Decisio
         promoted=tuple(promoted),
         waitlist=tuple(still_waiting),
     )
+
+
+def promotions(standing: Standing) -> tuple[int, ...]:
+    """The waitlisted members who fit now, in order: after a host raised the capacity, say."""
+    confirmed_heads = sum(c.heads for c in standing.confirmed)
+    return tuple(_walk(standing.waitlist, standing.capacity, confirmed_heads)[0])
+
+
+def _walk(queue: Sequence[Claim], capacity: int | None, confirmed_heads: int) -> tuple[list[int], list[int]]:
+    """Walks the waitlist in order, promoting everyone who fits; returns (promoted, still waiting)."""
+    promoted: list[int] = []
+    still_waiting: list[int] = []
+    for waiting in queue:
+        if _fits(capacity, confirmed_heads, waiting.heads):
+            confirmed_heads += waiting.heads
+            promoted.append(waiting.user_id)
+        else:
+            still_waiting.append(waiting.user_id)
+    return promoted, still_waiting
 
 
 def _fits(capacity: int | None, confirmed_heads: int, claim_heads: int) -> bool:

@@ -9,12 +9,13 @@ waitlist spot, and a redelivered interaction changes nothing.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from rules import Refusal
-from rules.admission import Claim, Standing, decide
+from rules.admission import Claim, Standing, decide, promotions
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 from storage.interactions import claim_interaction
@@ -145,18 +146,20 @@ class RsvpStore:
                 "waitlist_seq = excluded.waitlist_seq, updated_at = excluded.updated_at",
                 (party_id, user_id, display_name, status, new_plus_ones, new_note, waitlist_seq, now, now),
             )
-            promoted = []
-            for promoted_id in decision.promoted:
-                await tx.execute(
-                    "UPDATE rsvps SET waitlist_seq = NULL, updated_at = ? WHERE party_id = ? AND user_id = ?",
-                    (now, party_id, promoted_id),
-                )
-                row = await self._get(tx, party_id, promoted_id)
-                assert row is not None
-                promoted.append(row)
+            promoted = await self._confirm(tx, party_id, decision.promoted, now)
             rsvp = await self._get(tx, party_id, user_id)
         assert rsvp is not None
         return RsvpOutcome(True, rsvp, previous, decision.place, tuple(promoted))
+
+    async def promote_waitlisted(self, party_id: int) -> tuple[Rsvp, ...]:
+        """Confirms every waitlisted member who fits now (after a capacity change), in order."""
+        now = to_text(utc_now())
+        async with self._db.transaction() as tx:
+            party = await tx.fetch_one("SELECT capacity, closed_at FROM parties WHERE id = ?", (party_id,))
+            if party is None or party["closed_at"] is not None:
+                return ()
+            standing = await self._standing(tx, party_id, party["capacity"])
+            return await self._confirm(tx, party_id, promotions(standing), now)
 
     async def get(self, party_id: int, user_id: int) -> Rsvp | None:
         row = await self._db.fetch_one(
@@ -191,6 +194,22 @@ class RsvpStore:
             maybe=tuple(r for r in rsvps if r.status == "maybe"),
             not_going=tuple(r for r in rsvps if r.status == "not_going"),
         )
+
+    @classmethod
+    async def _confirm(
+        cls, tx: Transaction, party_id: int, user_ids: Sequence[int], now: str | None
+    ) -> tuple[Rsvp, ...]:
+        """Moves these members off the waitlist into a confirmed place."""
+        confirmed = []
+        for user_id in user_ids:
+            await tx.execute(
+                "UPDATE rsvps SET waitlist_seq = NULL, updated_at = ? WHERE party_id = ? AND user_id = ?",
+                (now, party_id, user_id),
+            )
+            row = await cls._get(tx, party_id, user_id)
+            assert row is not None
+            confirmed.append(row)
+        return tuple(confirmed)
 
     @staticmethod
     async def _get(tx: Transaction, party_id: int, user_id: int) -> Rsvp | None:

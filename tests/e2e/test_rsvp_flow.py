@@ -337,3 +337,36 @@ async def test_a_deleted_invitation_is_retired_and_the_others_keep_updating(loun
     live = await lounge.store.party_messages.live(party_id, "invitation")
     assert [m.message_id for m in live] == [second.id]
     assert first.edits == []
+
+
+async def test_raising_the_capacity_promotes_the_waitlist_at_once(lounge: Lounge) -> None:
+    sb = lounge.sb
+    party_id = await open_party(lounge, capacity=1)
+    invitation = await post_invitation(lounge)
+    amy, bob, carol, _ = lounge.guests
+    for member in (amy, bob, carol):
+        await sb.click(member, invitation, button(party_id, GOING))
+    await wait_for_counts(lounge, invitation, "1 going · 0 maybe · 2 waitlisted")
+
+    r = await sb.slash(lounge.host, lounge.channel, "party edit", capacity=2)
+    assert r.error is None, r.content
+    notice = await sb.wait_for_message(lounge.channel, lambda m: "a place opened up" in m.content)
+    assert notice.content.startswith(f"<@{bob.id}>")  # first in line
+    assert (await lounge.store.rsvps.get(party_id, bob.id)).confirmed
+    assert (await lounge.store.rsvps.get(party_id, carol.id)).waitlist_seq is not None
+    await wait_for_counts(lounge, invitation, "2 going · 0 maybe · 1 waitlisted")
+
+
+async def test_answers_the_old_process_never_showed_are_shown_after_a_restart(lounge: Lounge) -> None:
+    sb = lounge.sb
+    party_id = await open_party(lounge)
+    invitation = await post_invitation(lounge)
+    await sb.click(lounge.guests[0], invitation, button(party_id, GOING))
+    await wait_for_counts(lounge, invitation, "1 going")
+    # Stop refreshing without a final edit, as a crash would, then answer behind its back.
+    await lounge.runner.bot.invitations.refresher.close()
+    await sb.click(lounge.guests[1], invitation, button(party_id, GOING))
+    assert "1 going" in rsvp_field(sb.message(invitation.id))
+
+    await lounge.runner.restart()
+    await wait_for_counts(lounge, invitation, "2 going")
