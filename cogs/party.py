@@ -71,6 +71,12 @@ def _settings_from_options(
     )
 
 
+def _text_channel(channel: object, what: str) -> discord.TextChannel:
+    if not isinstance(channel, discord.TextChannel):
+        raise Refusal(f"Pick a text channel for {what}.")
+    return channel
+
+
 def _check_role(role: discord.Role | None) -> None:
     if role is not None and role.is_default():
         raise Refusal("@everyone can't be the host role: everyone would be a host. Pick a role for hosts.")
@@ -251,9 +257,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
     ) -> None:
         """Post the invitation with RSVP buttons (hosts)."""
         party = await open_party_as_host(interaction)
-        target = channel or interaction.channel
-        if not isinstance(target, discord.TextChannel):
-            raise Refusal("Pick a text channel for the invitation.")
+        target = _text_channel(channel or interaction.channel, "the invitation")
         await interaction.response.defer(ephemeral=True)
         message = await self.bot.invitations.post(party, target)
         await interaction.followup.send(f"Invitation posted: {message.jump_url}", ephemeral=True)
@@ -265,9 +269,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
     ) -> None:
         """Post the live fundraising counter (hosts)."""
         party = await open_party_as_host(interaction)
-        target = channel or interaction.channel
-        if not isinstance(target, discord.TextChannel):
-            raise Refusal("Pick a text channel for the counter.")
+        target = _text_channel(channel or interaction.channel, "the counter")
         await interaction.response.defer(ephemeral=True)
         message = await self.bot.counters.post(party, target)
         await interaction.followup.send(f"Counter posted: {message.jump_url}", ephemeral=True)
