@@ -16,31 +16,31 @@ from ui.choices import id_choice
 from ui.limits import CHOICES_MAX
 
 if TYPE_CHECKING:
-    pass
-
-Interaction = discord.Interaction["LoungeBot"]
+    from lounge.client import LoungeBot
 
 
-async def category_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def category_choices(
+    interaction: discord.Interaction[LoungeBot], current: str
+) -> list[app_commands.Choice[str]]:
     return await _categories(interaction, current, announced=None)
 
 
 async def unannounced_category_choices(
-    interaction: Interaction, current: str
+    interaction: discord.Interaction[LoungeBot], current: str
 ) -> list[app_commands.Choice[str]]:
     """The categories still waiting for a result: what a host announces next."""
     return await _categories(interaction, current, announced=False)
 
 
 async def announced_category_choices(
-    interaction: Interaction, current: str
+    interaction: discord.Interaction[LoungeBot], current: str
 ) -> list[app_commands.Choice[str]]:
     """The categories that have a result: what a host can undo."""
     return await _categories(interaction, current, announced=True)
 
 
 async def _categories(
-    interaction: Interaction, current: str, *, announced: bool | None
+    interaction: discord.Interaction[LoungeBot], current: str, *, announced: bool | None
 ) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
@@ -57,7 +57,9 @@ async def _categories(
     return [id_choice(c.name, c.id) for c in found]
 
 
-async def nominee_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def nominee_choices(
+    interaction: discord.Interaction[LoungeBot], current: str
+) -> list[app_commands.Choice[str]]:
     """The nominees of the category already picked in the same command."""
     if interaction.guild_id is None:
         return []

@@ -45,6 +45,10 @@ REPOST_AFTER = timedelta(minutes=55)
 REFRESH_INTERVAL = 1.0
 
 
+# How long a shutdown waits for the last counter edit and milestone to go out.
+SHUTDOWN_SETTLE = 5.0
+
+
 class Counters:
     def __init__(
         self, bot: LoungeBot, *, repost_after: timedelta = REPOST_AFTER, interval: float = REFRESH_INTERVAL
@@ -84,10 +88,14 @@ class Counters:
         self._startup = asyncio.create_task(self._resync_when_ready(), name="counter-startup")
 
     async def close(self) -> None:
-        """Stops refreshing."""
+        """Stops refreshing, after pending refreshes had a moment to leave the counter on the stored total."""
         if self._startup is not None:
             self._startup.cancel()
             await asyncio.gather(self._startup, return_exceptions=True)
+        try:
+            await self.refresher.settle(SHUTDOWN_SETTLE)
+        except TimeoutError:
+            log.warning("The counter was still being refreshed at shutdown; the next start resyncs it")
         await self.refresher.close()
         for timer in self._repost_timers.values():
             timer.cancel()
@@ -136,7 +144,7 @@ class Counters:
     async def _edit(self, party: Party, counter: PartyMessage, figures: CounterFigures) -> bool:
         """Brings the counter up to date; returns False when it can no longer be shown (channel gone)."""
         embed = counter_embed(party, figures)
-        message = self._channel(counter.channel_id).get_partial_message(counter.message_id)
+        message = self._channel(counter.channel_id, party.guild_id).get_partial_message(counter.message_id)
         try:
             await self.bot.pacer.edit(
                 counter.channel_id, counter.message_id, lambda: message.edit(embed=embed)
@@ -170,7 +178,7 @@ class Counters:
 
     async def _send_counter(self, party: Party, channel_id: int, figures: CounterFigures) -> discord.Message:
         embed = counter_embed(party, figures)
-        channel = self._channel(channel_id)
+        channel = self._channel(channel_id, party.guild_id)
         message = await self.bot.pacer.send(channel_id, lambda: channel.send(embed=embed))
         # Recording a new counter retires the previous row in the same transaction.
         await self.bot.store.party_messages.add(party.id, "counter", channel_id, message.id)
@@ -186,10 +194,11 @@ class Counters:
         reached = reached_milestones(figures.pledged_cents, party.goal_cents)
         if not reached:
             return
-        channel = self._channel(channel_id)
+        channel = self._channel(channel_id, party.guild_id)
         for percent in await self.bot.store.fundraising.claim_milestones(party.id, reached):
             text = milestone_announcement(party, percent, figures.pledged_cents)
             await self.bot.pacer.send(channel_id, lambda text=text: channel.send(text))
 
-    def _channel(self, channel_id: int) -> discord.PartialMessageable:
-        return self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.text)
+    def _channel(self, channel_id: int, guild_id: int | None = None) -> discord.PartialMessageable:
+        # The guild id makes the posted message's jump_url point into the server, not at DMs.
+        return self.bot.get_partial_messageable(channel_id, guild_id=guild_id, type=discord.ChannelType.text)

@@ -35,7 +35,7 @@ def money_chart(events: Sequence[MoneyEvent], goal_cents: int | None, title: str
 
     pledged = list(accumulate(e.pledged_cents for e in events))
     received = list(accumulate(e.received_cents for e in events))
-    top_cents = max([1, goal_cents or 0, *pledged, *received])
+    top_cents = max([100, goal_cents or 0, *pledged, *received])
     start = events[0].at if events else datetime.now().astimezone()
     end = events[-1].at if events else start
     span = max((end - start).total_seconds(), 60.0)
@@ -46,24 +46,26 @@ def money_chart(events: Sequence[MoneyEvent], goal_cents: int | None, title: str
     def y(cents: int) -> float:
         return HEIGHT - BOTTOM - cents / top_cents * (HEIGHT - TOP - BOTTOM)
 
-    for step in range(5):
-        cents = top_cents * step // 4
+    step_cents = nice_step(top_cents)
+    for cents in range(0, top_cents + 1, step_cents):
         draw.line([(LEFT, y(cents)), (WIDTH - RIGHT, y(cents))], fill=GRID)
         draw.text((8, y(cents) - 8), format_cents(cents), fill=TEXT, font=font)
     zone = ZoneInfo(timezone)
+    # Seconds only when the night is so short that minutes would repeat.
+    clock = "%H:%M" if span >= 8 * 60 else "%H:%M:%S"
     for step in range(5):
         moment = start + timedelta(seconds=span * step / 4)
-        draw.text(
-            (x(moment) - 18, HEIGHT - BOTTOM + 8), f"{moment.astimezone(zone):%H:%M}", fill=TEXT, font=font
-        )
+        label = f"{moment.astimezone(zone):{clock}}"
+        left = min(x(moment) - 18, WIDTH - 4 - draw.textlength(label, font=font))
+        draw.text((left, HEIGHT - BOTTOM + 8), label, fill=TEXT, font=font)
 
     if goal_cents:
         goal_y = y(goal_cents)
         for left in range(LEFT, WIDTH - RIGHT, 16):
             draw.line([(left, goal_y), (min(left + 8, WIDTH - RIGHT), goal_y)], fill=GOAL, width=2)
-        draw.text(
-            (WIDTH - RIGHT - 140, goal_y - 20), f"goal {format_cents(goal_cents)}", fill=GOAL, font=font
-        )
+        # Below the line when it runs near the top, so it never covers the legend.
+        label_y = goal_y + 6 if goal_y < TOP + 24 else goal_y - 20
+        draw.text((WIDTH - RIGHT - 140, label_y), f"goal {format_cents(goal_cents)}", fill=GOAL, font=font)
 
     for totals, colour, label, row in ((pledged, PLEDGED, "pledged", 0), (received, RECEIVED, "received", 1)):
         points = _steps([x(e.at) for e in events], [y(total) for total in totals], y(0))
@@ -77,6 +79,16 @@ def money_chart(events: Sequence[MoneyEvent], goal_cents: int | None, title: str
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def nice_step(top_cents: int, lines: int = 4) -> int:
+    """A round grid step (1, 2 or 5 times a power of ten, in whole dollars) giving about `lines` lines."""
+    rough = max(top_cents / lines, 100)
+    power = 10 ** (len(str(int(rough))) - 1)
+    for factor in (1, 2, 5):
+        if factor * power >= rough:
+            return factor * power
+    return 10 * power
 
 
 def _steps(xs: Sequence[float], ys: Sequence[float], baseline: float) -> list[tuple[float, float]]:

@@ -13,25 +13,34 @@ from storage import Party
 from storage.dues import Bottle, Dues
 from storage.fundraising import CounterFigures
 from storage.results import Result
-from ui.limits import EMBED_FIELD_VALUE_MAX, LOUNGE_GOLD, clip
+from ui.limits import EMBED_FIELD_VALUE_MAX, EMBED_FIELDS_MAX, EMBED_TOTAL_MAX, LOUNGE_GOLD, clip
 
 CHART_FILENAME = "money-over-the-night.png"
 
 
-def _lines(items: Sequence[str], empty: str) -> str:
-    """Lines that fit one embed field; what does not fit is counted, never silently dropped."""
+def _add_list(embed: discord.Embed, name: str, items: Sequence[str], empty: str) -> None:
+    """Adds `items` as one field, or several ("… (continued)") when they pass a field's 1,024 characters.
+
+    What would pass the embed's 6,000 characters in all is counted instead, never silently dropped.
+    """
     if not items:
-        return empty
-    shown: list[str] = []
+        embed.add_field(name=name, value=empty, inline=False)
+        return
+    chunk: list[str] = []
     size = 0
     for index, item in enumerate(items):
-        more = f"…and {len(items) - index} more"
-        if size + len(item) + 1 > EMBED_FIELD_VALUE_MAX - len(more) - 1:
-            shown.append(more)
+        item = clip(item, EMBED_FIELD_VALUE_MAX)
+        room = EMBED_TOTAL_MAX - len(embed) - len(name) - 16 - size
+        if len(item) + 1 > room - len("…and 99999 more") or len(embed.fields) >= EMBED_FIELDS_MAX - 1:
+            chunk.append(f"…and {len(items) - index} more")
             break
-        shown.append(item)
+        if size + len(item) + 1 > EMBED_FIELD_VALUE_MAX:
+            embed.add_field(name=name, value="\n".join(chunk), inline=False)
+            name = name if name.endswith("(continued)") else f"{name} (continued)"
+            chunk, size = [], 0
+        chunk.append(item)
         size += len(item) + 1
-    return "\n".join(shown)
+    embed.add_field(name=name, value="\n".join(chunk), inline=False)
 
 
 def wrapup_embed(
@@ -53,24 +62,16 @@ def wrapup_embed(
         f"{figures.donor_count} {'donor' if figures.donor_count == 1 else 'donors'}\n{tally.summary}",
         4096,
     )
+    # Footer first: the lists below measure what room the embed has left.
+    embed.set_image(url=f"attachment://{CHART_FILENAME}")
+    embed.set_footer(text="RSVPs and pledges are closed. Thank you for coming, losers and winners alike.")
     winners = [
         f"🏆 {r.category_name}: " + (f"<@{r.winner.member_id}>" if r.winner.member_id else r.winner.name)
         for r in results
     ]
-    embed.add_field(name="Winners", value=_lines(winners, "No results were announced."), inline=False)
-    embed.add_field(
-        name="Bottles to engrave",
-        value=_lines([f"🍾 {b.engraving}" for b in bottles], "None yet: no winner has paid their dues."),
-        inline=False,
-    )
-    embed.add_field(
-        name="Dues still owed",
-        value=_lines(
-            [f"<@{d.user_id}>: {format_cents(d.amount_cents)}" for d in owed],
-            "None: every winner settled up.",
-        ),
-        inline=False,
-    )
-    embed.set_image(url=f"attachment://{CHART_FILENAME}")
-    embed.set_footer(text="RSVPs and pledges are closed. Thank you for coming, losers and winners alike.")
+    _add_list(embed, "Winners", winners, "No results were announced.")
+    bottle_lines = [f"🍾 {b.engraving}" for b in bottles]
+    _add_list(embed, "Bottles to engrave", bottle_lines, "None yet: no winner has paid their dues.")
+    owed_lines = [f"<@{d.user_id}>: {format_cents(d.amount_cents)}" for d in owed]
+    _add_list(embed, "Dues still owed", owed_lines, "None: every winner settled up.")
     return embed
