@@ -1,70 +1,68 @@
-"""Plays a short party with the real bot against the local Discord-compatible sandbox, printing the chat.
+"""`python -m demo`: a whole Losers Lounge night with the real bot, offline, in about a minute.
 
-The script drives the bot only through the sandbox's interaction API, the way Discord would.
+No token and no network: the bot runs against the local Discord-compatible server on 127.0.0.1 with a
+fresh SQLite file. `--fast` (the default when the CI variable is set) plays it as fast as the bot's
+channel pacing allows; `--pace` sets the seconds between steps for watching.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import tempfile
+import os
+import sys
 from pathlib import Path
 
-from offline.runner import InProcessBot
-from sandbox import MANAGE_GUILD, DiscordSandbox, InteractionReply
+from demo.night import play
+from demo.stage import DemoError
+from demo.transcript import Console
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_OUTPUT = PROJECT_DIR / "demo-output"
+WATCHABLE_PACE = 0.4
 
 
-def show(who: str, command: str, reply: InteractionReply) -> None:
-    print(f"\n{who} › /{command}")
-    if reply.error:
-        print(f"  (no answer: {reply.error})")
-        return
-    private = " (only they see this)" if reply.ephemeral else ""
-    if reply.content:
-        print(f"  Losers Lounge{private}: {reply.content}")
-    for embed in reply.embeds:
-        print(f"  ┃ {embed.get('title', '')}")
-        if embed.get("description"):
-            print(f"  ┃ {embed['description']}")
-        for field in embed.get("fields", []):
-            value = field["value"].replace("\n", " · ")
-            print(f"  ┃ {field['name']}: {value}")
-
-
-async def play(database: Path) -> None:
-    async with DiscordSandbox() as sb:
-        guild = sb.add_guild("Losers Lounge")
-        channel = sb.add_channel(guild, "watch-party")
-        host = sb.add_member(guild, "tina", permissions=MANAGE_GUILD)
-        amy = sb.add_member(guild, "amy")
-        runner = InProcessBot(sb, database)
-        await runner.start()
-        try:
-            options = {
-                "name": "Losers Lounge", "venue": "Soho House", "starts": "2013-09-22 20:00",
-                "ends": "01:30", "timezone": "America/Los_Angeles",
-                "charity": "Worldwide Orphans Foundation", "goal": "$20,000",
-            }
-            show("tina", "party create", await sb.slash(host, channel, "party create", **options))
-            show("amy", "party create", await sb.slash(amy, channel, "party create", name="Amy's party"))
-            show("amy", "party show", await sb.slash(amy, channel, "party show"))
-        finally:
-            await runner.stop()
-    print(f"\nThe night's database: {database}")
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--output", type=Path, default=None, help="folder for the database (default: a temp folder)"
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m demo", description="Play a Losers Lounge night with the real bot, offline."
     )
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
-    output = args.output or Path(tempfile.mkdtemp(prefix="losers-lounge-demo-"))
-    output.mkdir(parents=True, exist_ok=True)
-    asyncio.run(play(output / "lounge.db"))
+    speed = parser.add_mutually_exclusive_group()
+    speed.add_argument(
+        "--fast", action="store_true", default=None, help="no pauses (the default when CI is set)"
+    )
+    speed.add_argument(
+        "--pace", type=float, metavar="SECONDS", help=f"seconds between steps (default {WATCHABLE_PACE})"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
+        help="folder for the transcript, the chart, the export and the database (default: demo-output/)",
+    )
+    arguments = parser.parse_args(argv)
+    if arguments.pace is not None and arguments.pace < 0:
+        parser.error("--pace must be 0 or more seconds")
+    return arguments
+
+
+def _pace(arguments: argparse.Namespace) -> float:
+    if arguments.pace is not None:
+        return float(arguments.pace)
+    if arguments.fast or os.environ.get("CI"):
+        return 0.0
+    return WATCHABLE_PACE
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _arguments(argv)
+    terminal = sys.stdout.isatty()
+    console = Console(sys.stdout, color=terminal and not os.environ.get("NO_COLOR"), live=terminal)
+    try:
+        report = asyncio.run(play(arguments.output, console, pace=_pace(arguments)))
+    except DemoError as exc:
+        console.finish()
+        console.say(f"The demo could not go on: {exc}")
+        return 2
+    return 0 if report.ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

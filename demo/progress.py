@@ -1,0 +1,55 @@
+"""How far through the night the demo is: its parts, each weighted by how long it feels, and their steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from demo.transcript import Console
+
+
+@dataclass(frozen=True)
+class Part:
+    when: str
+    what: str
+    weight: float
+
+
+PARTS = (
+    Part("The week before", "the hosts set the party up", 8),
+    Part("The days before", "friends RSVP", 14),
+    Part("Sunday 5:00 p.m.", "the show: results, pledges and dues", 60),
+    Part("8:30 p.m.", "the door at Soho House", 10),
+    Part("1:30 a.m.", "closing time", 8),
+)
+
+
+class Progress:
+    """Counts the steps of the current part and shows the whole night's progress on the console."""
+
+    def __init__(self, console: Console, parts: tuple[Part, ...] = PARTS) -> None:
+        self.console = console
+        self.parts = parts
+        self._index = -1
+        self._steps = 1
+        self._done = 0
+
+    def begin(self, index: int, steps: int) -> Part:
+        """Starts part `index`, made of `steps` steps."""
+        self._index, self._steps, self._done = index, max(steps, 1), 0
+        self._show()
+        return self.parts[index]
+
+    def step(self) -> None:
+        self._done = min(self._done + 1, self._steps)
+        self._show()
+
+    @property
+    def fraction(self) -> float:
+        total = sum(part.weight for part in self.parts)
+        before = sum(part.weight for part in self.parts[: self._index])
+        current = self.parts[self._index].weight * self._done / self._steps if self._index >= 0 else 0.0
+        return (before + current) / total
+
+    def _show(self) -> None:
+        part = self.parts[self._index]
+        self.console.progress(self.fraction, part.when, f"{part.what} ({self._done}/{self._steps})")
