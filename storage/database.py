@@ -69,22 +69,20 @@ class Transaction:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Runs one statement; returns the last inserted rowid (for INSERTs) or the rows changed."""
+        # One round trip to the database thread: a write has finished stepping when execute returns,
+        # so its cursor holds nothing open and is left to the garbage collector instead of a close() trip.
         cursor = await self._connection.execute(sql, params)
-        try:
-            return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
-        finally:
-            await cursor.close()
+        return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._connection.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._connection.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self._connection.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._connection.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -191,12 +189,15 @@ class Database:
                 await self._connection.execute("COMMIT")
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._lock, self._connection.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        # execute_fetchall is one round trip to the database thread; execute, fetchone and close are three,
+        # each waiting its turn on a busy event loop while the lock is held.
+        async with self._lock:
+            rows = await self._connection.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._lock, self._connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        async with self._lock:
+            return list(await self._connection.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)

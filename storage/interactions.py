@@ -12,9 +12,10 @@ async def claim_interaction(tx: Transaction, interaction_id: int, kind: str) -> 
     Returns False when it was applied before: the caller then skips its change. Because the mark
     commits with the change it guards, a crash leaves either both or neither.
     """
-    await tx.execute(
+    # RETURNING answers "was it new?" in the same round trip to the database thread as the insert.
+    claimed = await tx.fetch_one(
         "INSERT INTO processed_interactions (interaction_id, kind, processed_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (interaction_id) DO NOTHING",
+        "ON CONFLICT (interaction_id) DO NOTHING RETURNING interaction_id",
         (interaction_id, kind, to_text(utc_now())),
     )
-    return await tx.fetch_value("SELECT changes()") == 1
+    return claimed is not None
