@@ -27,5 +27,8 @@ test: $(VENV)/.dev  ## the whole test suite
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 
+bench: $(VENV)/.runtime  ## load, latency and start-up figures against the local sandbox (see BENCHMARKS.md)
+	$(PY) -m benchmarks
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

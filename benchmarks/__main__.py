@@ -1,0 +1,85 @@
+"""`python -m benchmarks` (`make bench`): the bot under load, after a restart with 100,000 pledges, and the
+raw SQLite ceiling, printed as one table with a verdict on each target. See BENCHMARKS.md.
+
+Everything runs on 127.0.0.1 against the sandbox, in a temporary folder, bounded in time and count: the
+run takes under two minutes and exits by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks import ceiling, scene, startup
+from benchmarks.load import MIX, PLEDGES_ONLY, LoadGenerator, Phase
+from benchmarks.report import phase_line, render
+from sandbox import DiscordSandbox
+
+RUN_TIMEOUT = 420.0
+# Back to back is bounded too: no phase sends more than this many interactions.
+PHASE_LIMIT = 25_000
+AFTER_RESTART_SECONDS = 5.0
+
+
+def progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+async def bench(args: argparse.Namespace, folder: Path) -> str:
+    async with DiscordSandbox() as sb:
+        world = await scene.build(sb, folder, args.members)
+        try:
+            load = LoadGenerator(world)
+            phases: list[Phase] = []
+            plan: list[tuple[str, float | None, dict[str, int]]] = [
+                *((f"mixed {rate}/s", float(rate), MIX) for rate in args.rates),
+                ("mixed, back to back", None, MIX),
+                ("pledges 500/s", 500.0, PLEDGES_ONLY),
+                ("pledges, back to back", None, PLEDGES_ONLY),
+            ]
+            for name, rate, mix in plan:
+                progress(f"  {name} for {args.seconds:g} s ...")
+                phases.append(await load.run(name, rate, args.seconds, mix, limit=PHASE_LIMIT))
+                progress("    " + phase_line(phases[-1]))
+            peak = max(p.peak_memory_mb for p in phases)
+            progress(f"  restart with {args.stored:,} pledges stored ...")
+            started = await startup.measure(world, args.stored)
+            name = f"mixed 200/s, {started.pledges_stored // 1000}k stored"
+            progress(f"  {name} for {AFTER_RESTART_SECONDS:g} s ...")
+            phases.append(await load.run(name, 200.0, AFTER_RESTART_SECONDS, MIX, limit=PHASE_LIMIT))
+            progress("    " + phase_line(phases[-1]))
+            rss, restarted_peak = world.bot_memory_mb()
+            peak = max(peak, restarted_peak)
+        finally:
+            await world.stop_bot()
+        progress("  raw SQLite ceiling ...")
+        limits = await ceiling.measure(folder)
+        return render(phases, limits, started, peak, rss)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each load phase")
+    parser.add_argument("--rates", type=int, nargs="+", default=[50, 200, 500], help="mixed load rates")
+    parser.add_argument("--members", type=int, default=200, help="members sending interactions")
+    parser.add_argument("--stored", type=int, default=100_000, help="pledges stored for the restart")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the database and bot log here")
+    args = parser.parse_args()
+    if args.keep is not None and (args.keep / "lounge.db").exists():
+        parser.error(f"{args.keep} already holds a benchmark's database; pick an empty folder")
+    logging.basicConfig(level=logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="lounge-bench-") as temporary:
+        folder = args.keep or Path(temporary)
+        folder.mkdir(parents=True, exist_ok=True)
+        progress(f"Benchmarking in {folder} (under two minutes)")
+        table = asyncio.run(asyncio.wait_for(bench(args, folder), RUN_TIMEOUT))
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
