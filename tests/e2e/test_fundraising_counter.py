@@ -91,8 +91,8 @@ def callbacks_since(lounge: Lounge, index: int) -> list[float]:
 async def pledge_burst(lounge: Lounge, donors: list[Member], count: int, batch: int = 50) -> list[Any]:
     """`count` pledges, `batch` at once, 50 interactions a second at most.
 
-    The sandbox gives all interaction callbacks one route bucket of 50 a second (a fixed window that
-    opens with its first callback), so that is as fast as members can pledge without a 429.
+    A brisk crowd: the counter must coalesce it to about one edit a second. (The pace once matched a
+    sandbox bucket that all callbacks shared; each interaction now has its own, as on Discord.)
     """
     sb = lounge.sb
     replies: list[Any] = []
