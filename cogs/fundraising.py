@@ -88,7 +88,6 @@ class CancelPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
         pledge = await bot.store.fundraising.cancel_pledge(
             self.pledge_id, interaction.user.id, interaction_id=interaction.id
         )
-        bot.counters.changed(pledge.party_id)
         pledges = await bot.store.fundraising.member_pledges(pledge.party_id, interaction.user.id)
         await interaction.response.edit_message(
             content=f"Cancelled your pledge of {format_cents(pledge.amount_cents)}.",
@@ -129,7 +128,6 @@ class FundraisingCog(commands.Cog):
             party.id, interaction.user.id, donor_name(interaction.user), cents,
             anonymous=anonymous, note=cleaned, interaction_id=interaction.id,
         )
-        self.bot.counters.changed(party.id)
         await interaction.response.send_message(pledge_confirmation(receipt.pledge), ephemeral=True)
 
     @app_commands.command(name="pledges")
@@ -180,7 +178,6 @@ class PaymentCog(commands.GroupCog, group_name="payment", group_description="Mon
             party.id, member.id, cents, note=cleaned, recorded_by=interaction.user.id,
             interaction_id=interaction.id,
         )
-        self.bot.counters.changed(party.id)
         reply = (
             f"Recorded **{format_cents(receipt.payment.amount_cents)}** received from {member.mention}. "
             f"In all they have paid {format_cents(receipt.member_received_cents)} "

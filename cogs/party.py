@@ -172,9 +172,6 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if settings.capacity is not None:
             promoted = await self.bot.store.rsvps.promote_waitlisted(party.id)
             await self.bot.invitations.tell_promoted(party, promoted, interaction.channel_id)
-        # Capacity, goal and times show on the live messages too.
-        self.bot.invitations.changed(party.id)
-        self.bot.counters.changed(party.id)
         await interaction.response.send_message(
             "Party updated.", embed=party_card(party, await self._night(party))
         )
@@ -191,8 +188,6 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         party = await open_party_as_host(interaction)
         await interaction.response.defer(ephemeral=True)
         party = await self.bot.store.parties.close(party.id)
-        self.bot.invitations.changed(party.id)
-        self.bot.counters.changed(party.id)
         store = self.bot.store
         embed = wrapup_embed(
             party,

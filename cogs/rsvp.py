@@ -98,8 +98,6 @@ async def answer(
         note=new_note,
         clear_note=clear_note,
     )
-    if outcome.applied:
-        bot.invitations.changed(party.id)
     try:
         await reply_privately(interaction, rsvp_reply(party.name, outcome))
     finally:

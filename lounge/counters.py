@@ -30,6 +30,7 @@ from lounge.live import LiveRefresher
 from rules import Refusal
 from rules.fundraising import reached_milestones
 from storage import Party, PartyMessage
+from storage.changes import Topic
 from storage.clock import utc_now
 from storage.fundraising import CounterFigures
 from ui.counter import counter_embed, milestone_announcement
@@ -60,6 +61,11 @@ class Counters:
         self._locks: dict[int, asyncio.Lock] = {}
         self._repost_timers: dict[int, asyncio.TimerHandle] = {}
         self._startup: asyncio.Task[None] | None = None
+        self._unsubscribe = bot.store.database.changes.subscribe(self._on_change)
+
+    def _on_change(self, party_id: int, topics: frozenset[Topic]) -> None:
+        if topics & {Topic.MONEY, Topic.PARTY}:
+            self.changed(party_id)
 
     async def post(self, party: Party, channel: discord.TextChannel) -> discord.Message:
         """Posts the party's live counter in `channel` (retiring any previous one) and records it."""
@@ -89,6 +95,7 @@ class Counters:
 
     async def close(self) -> None:
         """Stops refreshing, after pending refreshes had a moment to leave the counter on the stored total."""
+        self._unsubscribe()
         if self._startup is not None:
             self._startup.cancel()
             await asyncio.gather(self._startup, return_exceptions=True)

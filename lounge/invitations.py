@@ -17,6 +17,7 @@ import discord
 
 from lounge.live import LiveRefresher
 from storage import Party, PartyMessage
+from storage.changes import Topic
 from storage.rsvps import Rsvp
 from ui.invitation import invitation_buttons, invitation_embed, promotion_notice
 
@@ -41,6 +42,11 @@ class Invitations:
         )
         self._retries: dict[int, asyncio.TimerHandle] = {}
         self._startup: asyncio.Task[None] | None = None
+        self._unsubscribe = bot.store.database.changes.subscribe(self._on_change)
+
+    def _on_change(self, party_id: int, topics: frozenset[Topic]) -> None:
+        if topics & {Topic.RSVPS, Topic.PARTY}:
+            self.changed(party_id)
 
     async def post(self, party: Party, channel: discord.TextChannel) -> discord.Message:
         """Posts the invitation with its RSVP buttons in `channel` and records it."""
@@ -100,6 +106,7 @@ class Invitations:
 
     async def close(self) -> None:
         """Stops refreshing, after giving the pending refreshes a moment to show the final counts."""
+        self._unsubscribe()
         if self._startup is not None:
             self._startup.cancel()
             await asyncio.gather(self._startup, return_exceptions=True)

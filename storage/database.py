@@ -25,6 +25,8 @@ from typing import Any
 
 import aiosqlite
 
+from storage.changes import ChangeFeed, Topic
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -66,6 +68,11 @@ class Transaction:
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
+        self.touched: dict[int, set[Topic]] = {}
+
+    def touch(self, party_id: int, *topics: Topic) -> None:
+        """Says this transaction changes what `party_id` shows; listeners hear of it after the commit."""
+        self.touched.setdefault(party_id, set()).update(topics)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Runs one statement; returns the last inserted rowid (for INSERTs) or the rows changed."""
@@ -96,6 +103,7 @@ class Database:
         self._connection = connection
         self._lock = asyncio.Lock()
         self.path = path
+        self.changes = ChangeFeed()
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
@@ -179,14 +187,17 @@ class Database:
         """One atomic unit of work: everything inside commits together or not at all."""
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
+            tx = Transaction(self._connection)
             try:
-                yield Transaction(self._connection)
+                yield tx
             except BaseException:
                 # BaseException too: a task cancelled mid-write must not leave the transaction open.
                 await self._connection.execute("ROLLBACK")
                 raise
             else:
                 await self._connection.execute("COMMIT")
+        if tx.touched:
+            self.changes.publish(tx.touched)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         # execute_fetchall is one round trip to the database thread; execute, fetchone and close are three,

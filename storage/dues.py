@@ -12,6 +12,7 @@ from datetime import datetime
 
 from rules import Refusal
 from rules.dues import DuesStatus, dues_settled, engraving
+from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 
@@ -151,6 +152,7 @@ class DuesStore:
                 "UPDATE dues SET status = 'waived', settled_at = ?, settled_by = ? WHERE id = ?",
                 (to_text(utc_now()), host_id, dues.id),
             )
+            tx.touch(party_id, Topic.MONEY)
             waived = await active_dues(tx, party_id, user_id)
         assert waived is not None
         return waived

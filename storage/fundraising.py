@@ -21,6 +21,7 @@ from datetime import datetime
 
 from rules import Refusal
 from rules.fundraising import paid_pledges
+from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 from storage.dues import Dues, settle_from_payments
@@ -214,6 +215,7 @@ class FundraisingStore:
             )
             if row is None:
                 raise Refusal(CLOSED)
+            tx.touch(party_id, Topic.MONEY)
         return PledgeReceipt(_pledge(row), new=True)
 
     async def cancel_pledge(self, pledge_id: int, user_id: int, *, interaction_id: int) -> Pledge:
@@ -235,6 +237,7 @@ class FundraisingStore:
             await tx.execute(
                 "UPDATE pledges SET cancelled_at = ? WHERE id = ?", (to_text(utc_now()), pledge_id)
             )
+            tx.touch(row["party_id"], Topic.MONEY)
             row = await tx.fetch_one("SELECT * FROM pledges WHERE id = ?", (pledge_id,))
         assert row is not None
         return _pledge(row)
@@ -264,6 +267,7 @@ class FundraisingStore:
                     (party_id, user_id, amount_cents, note, recorded_by, to_text(utc_now()), interaction_id),
                 )
                 settled = await settle_from_payments(tx, party_id, user_id)
+                tx.touch(party_id, Topic.MONEY)
             row = await tx.fetch_one("SELECT * FROM payments WHERE interaction_id = ?", (interaction_id,))
             if row is None:
                 raise RuntimeError(f"interaction {interaction_id} was applied, but not as a payment")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from rules import Refusal
+from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 
@@ -119,6 +120,7 @@ class PartyStore:
                 await tx.execute(
                     f"UPDATE parties SET {assignments} WHERE id = ?", (*changes.values(), party_id)
                 )
+                tx.touch(party_id, Topic.PARTY)
                 row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
         assert row is not None
         return _row_to_party(row)
@@ -135,6 +137,7 @@ class PartyStore:
             )
             if not changed:
                 raise Refusal("That party is already closed.")
+            tx.touch(party_id, Topic.PARTY)
             row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
         assert row is not None
         return _row_to_party(row)

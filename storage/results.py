@@ -12,6 +12,7 @@ from datetime import datetime
 
 from rules import Refusal
 from rules.tallies import AnnouncedCategory, Tally, person_key, tally
+from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 from storage.dues import Dues, end_dues, owe_dues, refresh_bottle
@@ -155,6 +156,7 @@ class ResultStore:
                 "VALUES (?, ?, ?, ?, ?)",
                 (party.id, category_id, nominee_id, host_id, to_text(utc_now())),
             )
+            tx.touch(party.id, Topic.RESULTS, Topic.MONEY)
             new_dues = None
             if winner.member_id is not None:
                 if party.winner_donation_cents > 0:
@@ -186,6 +188,7 @@ class ResultStore:
                 "UPDATE results SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?",
                 (to_text(utc_now()), host_id, reason, live.id),
             )
+            tx.touch(party.id, Topic.RESULTS, Topic.MONEY)
             member_id = live.winner.member_id
             still_winner = False
             ended = None

