@@ -6,8 +6,17 @@ See ``sandbox/README.md``. The public API is :class:`DiscordSandbox`; records ar
 from __future__ import annotations
 
 from .errors import NoResponse, SandboxError
+from .events import ScheduledEvent
 from .gateway import GatewayStats
-from .permissions import ADMINISTRATOR, MANAGE_CHANNELS, MANAGE_GUILD, MANAGE_MESSAGES, MANAGE_ROLES
+from .permissions import (
+    ADMINISTRATOR,
+    ALL_PERMISSIONS,
+    MANAGE_CHANNELS,
+    MANAGE_EVENTS,
+    MANAGE_GUILD,
+    MANAGE_MESSAGES,
+    MANAGE_ROLES,
+)
 from .ratelimit import RateLimitConfig
 from .reply import InteractionReply
 from .server import DiscordSandbox
@@ -32,7 +41,9 @@ from .state import (
 
 __all__ = [
     "ADMINISTRATOR",
+    "ALL_PERMISSIONS",
     "MANAGE_CHANNELS",
+    "MANAGE_EVENTS",
     "MANAGE_GUILD",
     "MANAGE_MESSAGES",
     "MANAGE_ROLES",
@@ -55,6 +66,7 @@ __all__ = [
     "RequestRecord",
     "Role",
     "SandboxError",
+    "ScheduledEvent",
     "StoredAttachment",
     "UnknownRoute",
     "User",

@@ -17,6 +17,7 @@ from aiohttp import web
 from .callbacks import CallbackRoutes
 from .commands import CommandRoutes
 from .errors import NoResponse, SandboxError
+from .events import ScheduledEvent, ScheduledEventRoutes
 from .gateway import Gateway, GatewayStats
 from .interactions import ChannelLike, InteractionBuilder, MessageLike, UserLike
 from .ratelimit import RateLimitConfig
@@ -81,6 +82,7 @@ class DiscordSandbox:
         RestRoutes(self.world, lambda: self.gateway_url).register(app)
         CommandRoutes(self.world).register(app)
         CallbackRoutes(self.world).register(app)
+        ScheduledEventRoutes(self.world).register(app)
         return app
 
     async def start(self) -> None:
@@ -186,6 +188,16 @@ class DiscordSandbox:
 
     def remove_member(self, guild: Guild, member: Member) -> None:
         self.world.remove_member(guild, member)
+
+    def set_bot_permissions(self, guild: Guild, permissions: int) -> None:
+        """The bot's role in `guild` now grants exactly `permissions` (Administrator by default)."""
+        self.world.set_bot_permissions(guild, permissions)
+
+    def scheduled_events(self, guild: Guild) -> list[ScheduledEvent]:
+        """The guild's scheduled events in creation order (each with its `history` of accepted bodies)."""
+        return sorted(
+            (e for e in self.world.scheduled_events.values() if e.guild_id == guild.id), key=lambda e: e.id
+        )
 
     def set_dm_open(self, who: UserLike, dm_open: bool) -> None:
         """Let a user accept or refuse DMs from the bot (refused sends get 403 code 50007)."""

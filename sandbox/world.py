@@ -81,6 +81,8 @@ class World:
         self.messages: dict[int, Message] = {}
         self.channel_messages: dict[int, list[int]] = {}
         self.attachments: dict[int, StoredAttachment] = {}
+        #: Guild scheduled events by id (see ``events.py``).
+        self.scheduled_events: dict[int, Any] = {}
         #: Registered application commands: key None is global, otherwise a guild id.
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.interactions: dict[int, InteractionRecord] = {}
@@ -151,6 +153,13 @@ class World:
         self.dispatch("GUILD_CREATE", self.guild_create_payload(guild))
         self.changed()
         return guild
+
+    def set_bot_permissions(self, guild: Guild, permissions: int) -> None:
+        """Changes the bot's own role in `guild`, as a server admin would, and tells the bot."""
+        bot_role = next(r for r in guild.roles if r.name == self.bot_user.username)
+        bot_role.permissions = permissions
+        self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role_payload(bot_role)})
+        self.changed()
 
     def guild_create_payload(self, guild: Guild) -> dict[str, Any]:
         return guild_payload(guild)
