@@ -9,16 +9,20 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from lounge.events import missing_for_event
 from lounge.guards import guild_id_of, manages_server, open_party_as_host, require_host, shown_party
 from rules import Refusal
 from rules.money import parse_amount
+from rules.reminders import before_text, parse_before
 from rules.schedule import Schedule, plan_schedule
 from rules.text import clean_name
-from rules.times import matching_timezones
+from rules.times import discord_timestamp, matching_timezones
 from storage import Party, PartySettings
+from storage.clock import utc_now
+from ui.calendar import calendar_filename, party_calendar
 from ui.chart import money_chart
 from ui.export import guests_csv, money_csv, results_csv
-from ui.party_card import NightSoFar, party_card
+from ui.party_card import NightSoFar, event_listing, party_card
 from ui.wrapup import CHART_FILENAME, wrapup_embed
 
 if TYPE_CHECKING:
@@ -126,6 +130,8 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         await interaction.response.send_message(
             f"The party is open. {interaction.user.mention} is hosting.", embed=party_card(party)
         )
+        # After the answer: Discord's 3 seconds are for the member, not for the Events list.
+        await self.bot.party_events.sync(party)
 
     @app_commands.command(name="edit")
     @app_commands.describe(**_SETTING_DESCRIPTIONS)
@@ -175,12 +181,19 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         await interaction.response.send_message(
             "Party updated.", embed=party_card(party, await self._night(party))
         )
+        await self.bot.party_events.sync(party)
 
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The party card: when, where, charity and how the night is going."""
         party = await shown_party(interaction)
-        await interaction.response.send_message(embed=party_card(party, await self._night(party)))
+        events = self.bot.party_events
+        listing = event_listing(
+            await events.link(party), missing_for_event(party), events.can_manage_events(party.guild_id)
+        )
+        await interaction.response.send_message(
+            embed=party_card(party, await self._night(party), events=listing if party.is_open else None)
+        )
 
     @app_commands.command(name="close")
     async def close(self, interaction: discord.Interaction[LoungeBot]) -> None:
@@ -188,6 +201,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         party = await open_party_as_host(interaction)
         await interaction.response.defer(ephemeral=True)
         party = await self.bot.store.parties.close(party.id)
+        await self.bot.party_events.finish(party)
         store = self.bot.store
         embed = wrapup_embed(
             party,
@@ -236,6 +250,41 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             ),
         ]
         await interaction.followup.send(f"The export of {party.name}:", files=files, ephemeral=True)
+
+    @app_commands.command(name="calendar")
+    async def calendar(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        """The party as a calendar file (.ics) for any calendar app, just for you."""
+        party = await shown_party(interaction)
+        if party.starts_at is None:
+            raise Refusal("The party has no start yet, so there is nothing to put in a calendar.")
+        data = party_calendar(party, stamp=utc_now(), link=await self.bot.party_events.link(party))
+        await interaction.response.send_message(
+            "The party for your calendar: open the file to add it (downloading it again later updates it).",
+            file=discord.File(io.BytesIO(data), filename=calendar_filename(party)),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="reminders")
+    @app_commands.describe(before='When to remind guests before the start, like "24h, 1h", "90m" or "off"')
+    async def reminders(
+        self, interaction: discord.Interaction[LoungeBot], before: app_commands.Range[str, 1, 100]
+    ) -> None:
+        """When reminder DMs go out before the start (hosts)."""
+        party = await open_party_as_host(interaction)
+        minutes = parse_before(before)
+        planned = await self.bot.store.reminders.set_minutes_before(party.id, minutes)
+        if not minutes:
+            reply = "Reminders are off for this party."
+        else:
+            reply = f"Reminders go out {before_text(minutes)} to guests who are going or maybe."
+            if party.starts_at is None:
+                reply += " They are planned once the party has a start (`/party edit starts`)."
+            elif planned:
+                moments = ", ".join(discord_timestamp(r.due_at, "R") for r in planned)
+                reply += f" Next: {moments}."
+            else:
+                reply += " None of them is still ahead of the start."
+        await interaction.response.send_message(reply, ephemeral=True)
 
     async def _night(self, party: Party) -> NightSoFar:
         store = self.bot.store

@@ -18,6 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from lounge.counters import Counters
+from lounge.events import PartyEvents
 from lounge.invitations import Invitations
 from lounge.pacer import ChannelPacer
 from storage import Storage
@@ -69,6 +70,7 @@ class LoungeBot(commands.AutoShardedBot):
         self.pacer = pacer or ChannelPacer()
         self.dev_guild_id = dev_guild_id
         self.invitations = Invitations(self)
+        self.party_events = PartyEvents(self)
         self.counters = Counters(self)
 
     async def setup_hook(self) -> None:

@@ -52,9 +52,9 @@ class Invitations:
         """Posts the invitation with its RSVP buttons in `channel` and records it."""
         store = self.bot.store
         shown = await store.rsvps.counts(party.id)
+        embed = invitation_embed(party, shown, await self.bot.party_events.link(party))
         message = await self.bot.pacer.send(
-            channel.id,
-            lambda: channel.send(embed=invitation_embed(party, shown), view=invitation_buttons(party.id)),
+            channel.id, lambda: channel.send(embed=embed, view=invitation_buttons(party.id))
         )
         await store.party_messages.add(party.id, "invitation", channel.id, message.id)
         # An answer that landed between reading the counts and recording the message missed this one.
@@ -140,7 +140,9 @@ class Invitations:
         party = await store.parties.get(party_id)
         if party is None:
             return
-        embed = invitation_embed(party, await store.rsvps.counts(party_id))
+        embed = invitation_embed(
+            party, await store.rsvps.counts(party_id), await self.bot.party_events.link(party)
+        )
         invitations = await store.party_messages.live(party_id, "invitation")
         await asyncio.gather(*(self._edit(invitation, embed) for invitation in invitations))
 

@@ -16,9 +16,11 @@ from storage.fundraising import FundraisingStore
 from storage.meta import MetaStore
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
+from storage.reminders import ReminderStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
 from storage.rsvps import RsvpStore
+from storage.scheduled_events import ScheduledEventStore
 
 __all__ = [
     "ArrivalStore",
@@ -32,9 +34,11 @@ __all__ = [
     "PartyMessageStore",
     "PartySettings",
     "PartyStore",
+    "ReminderStore",
     "ReportStore",
     "ResultStore",
     "RsvpStore",
+    "ScheduledEventStore",
     "Storage",
 ]
 
@@ -52,6 +56,8 @@ class Storage:
         self.arrivals = ArrivalStore(database)
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
+        self.reminders = ReminderStore(database)
+        self.scheduled_events = ScheduledEventStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:

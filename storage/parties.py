@@ -10,6 +10,7 @@ from rules import Refusal
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
+from storage.reminder_plan import cancel_reminders, plan_reminders
 
 DEFAULT_WINNER_DONATION_CENTS = 100_000
 
@@ -66,6 +67,12 @@ def _row_to_party(row: sqlite3.Row) -> Party:
     return Party(**values)
 
 
+async def party_in(tx: Transaction, party_id: int) -> Party | None:
+    """The party as the caller's transaction sees it."""
+    row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
+    return None if row is None else _row_to_party(row)
+
+
 def _column_value(column: str, value: object) -> object:
     return to_text(value) if column in _TIME_COLUMNS else value  # type: ignore[arg-type]
 
@@ -97,6 +104,8 @@ class PartyStore:
                 "INSERT INTO party_hosts (party_id, user_id, added_at) VALUES (?, ?, ?)",
                 (party_id, created_by, now),
             )
+            if settings.starts_at is not None:
+                await plan_reminders(tx, party_id, utc_now())
             row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
         assert row is not None
         return _row_to_party(row)
@@ -121,6 +130,8 @@ class PartyStore:
                     f"UPDATE parties SET {assignments} WHERE id = ?", (*changes.values(), party_id)
                 )
                 tx.touch(party_id, Topic.PARTY)
+                if "starts_at" in changes:
+                    await plan_reminders(tx, party_id, utc_now())
                 row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
         assert row is not None
         return _row_to_party(row)
@@ -137,6 +148,7 @@ class PartyStore:
             )
             if not changed:
                 raise Refusal("That party is already closed.")
+            await cancel_reminders(tx, party_id, utc_now())
             tx.touch(party_id, Topic.PARTY)
             row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
         assert row is not None

@@ -62,7 +62,7 @@ def counts_text(counts: RsvpCounts, capacity: int | None) -> str:
     return text
 
 
-def invitation_embed(party: Party, counts: RsvpCounts) -> discord.Embed:
+def invitation_embed(party: Party, counts: RsvpCounts, event_link: str | None = None) -> discord.Embed:
     title = f"You're invited: {party.name}" if party.is_open else f"{party.name} (RSVPs closed)"
     charity = party.charity or "the party's charity"
     embed = discord.Embed(title=clip(title, 256), colour=LOUNGE_GOLD)
@@ -73,6 +73,8 @@ def invitation_embed(party: Party, counts: RsvpCounts) -> discord.Embed:
     embed.add_field(name="Where", value=party.venue or "Not set yet", inline=True)
     embed.add_field(name="Charity", value=party.charity or "Not set yet", inline=True)
     embed.add_field(name="RSVPs", value=counts_text(counts, party.capacity), inline=False)
+    if event_link is not None:
+        embed.add_field(name="Event", value=f"[In the server's Events]({event_link})", inline=False)
     embed.set_footer(
         text="Answer with the buttons; /rsvp adds plus-ones or a note, /guests shows who's coming."
         if party.is_open

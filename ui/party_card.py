@@ -26,7 +26,22 @@ class NightSoFar:
     money: CounterFigures
 
 
-def party_card(party: Party, night: NightSoFar | None = None) -> discord.Embed:
+def event_listing(link: str | None, missing: list[str], can_manage_events: bool) -> str:
+    """The card's line about the server's Events list: the link, or what would put the party there."""
+    if link is not None:
+        return f"[In the server's Events]({link})"
+    if missing:
+        options = ", ".join(f"`{option}`" for option in missing)
+        return f"Not listed yet: set {options} with /party edit and it will be."
+    if not can_manage_events:
+        return (
+            "Not listed: give the bot the **Manage Events** permission (Server Settings → Roles), "
+            "then run /party edit to list it."
+        )
+    return "Not listed: run /party edit to list it."
+
+
+def party_card(party: Party, night: NightSoFar | None = None, *, events: str | None = None) -> discord.Embed:
     title = party.name if party.is_open else f"{party.name} (closed)"
     embed = discord.Embed(title=clip(title, 256), colour=LOUNGE_GOLD)
     charity = party.charity or "the party's charity"
@@ -44,6 +59,8 @@ def party_card(party: Party, night: NightSoFar | None = None) -> discord.Embed:
         embed.add_field(name="Results posted in", value=f"<#{party.announce_channel_id}>", inline=True)
     if party.host_role_id is not None:
         embed.add_field(name="Host role", value=f"<@&{party.host_role_id}>", inline=True)
+    if events is not None:
+        embed.add_field(name="Events", value=events, inline=False)
     if night is not None:
         embed.add_field(name="RSVPs", value=counts_text(night.rsvps, party.capacity), inline=False)
         embed.add_field(name="Results", value=night.tally.summary, inline=False)
