@@ -23,6 +23,7 @@ from storage.rsvps import RSVPS_CLOSED, Status
 from ui.guests import guest_pages
 from ui.invitation import RSVP_TEMPLATE, rsvp_button, rsvp_reply
 from ui.paging import Pager
+from ui.reminders import reminders_note
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -84,10 +85,13 @@ async def answer(
     *,
     plus_ones: int | None = None,
     note: str | None = None,
+    reminders: bool | None = None,
 ) -> None:
     """Records the caller's RSVP, answers them privately, and tells anyone it moved off the waitlist."""
     bot = interaction.client
     new_note, clear_note = _note_change(note)
+    if reminders is not None:
+        await bot.store.reminders.set_wanted(party.id, interaction.user.id, reminders)
     outcome = await bot.store.rsvps.answer(
         party.id,
         interaction.user.id,
@@ -99,7 +103,7 @@ async def answer(
         clear_note=clear_note,
     )
     try:
-        await reply_privately(interaction, rsvp_reply(party.name, outcome))
+        await reply_privately(interaction, rsvp_reply(party.name, outcome) + reminders_note(reminders))
     finally:
         # Promoted members are told even if the caller's own answer could not be delivered.
         if outcome.promoted:
@@ -145,6 +149,7 @@ class RsvpCog(commands.Cog):
         status="Your answer",
         plus_ones=f"Guests you bring, 0 to {MAX_PLUS_ONES} (default: as before)",
         note=f"A note for the guest list, up to {NOTE_MAX} characters; {CLEAR_NOTE} removes yours",
+        reminders="Reminder DMs before the party (default: on)",
     )
     @app_commands.choices(status=STATUS_CHOICES)
     async def rsvp(
@@ -153,10 +158,18 @@ class RsvpCog(commands.Cog):
         status: app_commands.Choice[str],
         plus_ones: app_commands.Range[int, 0, MAX_PLUS_ONES] | None = None,
         note: app_commands.Range[str, 1, 2000] | None = None,
+        reminders: bool | None = None,
     ) -> None:
         """Answer the party invitation: going, maybe or not going, with plus-ones and a note."""
         party = await _party_for_rsvp(interaction)
-        await answer(interaction, party, status.value, plus_ones=plus_ones, note=note)  # type: ignore[arg-type]
+        await answer(
+            interaction,
+            party,
+            status.value,  # type: ignore[arg-type]
+            plus_ones=plus_ones,
+            note=note,
+            reminders=reminders,
+        )
 
     @app_commands.command(name="guests")
     @app_commands.guild_only()

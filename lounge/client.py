@@ -33,6 +33,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.rsvp",
     "cogs.fundraising",
     "cogs.results",
+    "cogs.reminders",
 )
 
 # Only the guilds intent: members and messages come with interactions, so no privileged intent is needed.

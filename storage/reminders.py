@@ -42,6 +42,9 @@ class ReminderDecision:
     party: Party
     outcome: Outcome
     recipient_ids: tuple[int, ...]
+    # Where the message links to: the newest invitation (channel, message) and the Discord event.
+    invitation: tuple[int, int] | None = None
+    event_id: int | None = None
 
 
 Enqueue = Callable[[Transaction, ReminderDecision], Awaitable[None]]
@@ -161,7 +164,22 @@ class ReminderStore:
             decided = Reminder(
                 **{**reminder.__dict__, "decided_at": now, "outcome": outcome, "recipients": len(recipients)}
             )
-            decision = ReminderDecision(decided, party, outcome, recipients)
+            invitation = await tx.fetch_one(
+                "SELECT channel_id, message_id FROM party_messages "
+                "WHERE party_id = ? AND kind = 'invitation' AND retired_at IS NULL ORDER BY id DESC LIMIT 1",
+                (party.id,),
+            )
+            event_id = await tx.fetch_value(
+                "SELECT event_id FROM scheduled_events WHERE party_id = ?", (party.id,)
+            )
+            decision = ReminderDecision(
+                decided,
+                party,
+                outcome,
+                recipients,
+                None if invitation is None else (invitation[0], invitation[1]),
+                event_id,
+            )
             if outcome == "sent" and recipients:
                 await enqueue(tx, decision)
         return decision

@@ -1,0 +1,122 @@
+"""Reminders before the party: the one scheduler that decides them, and the DM's "Stop reminders" button.
+
+The scheduler runs from `cog_load` to `cog_unload`. It decides every reminder that is due (each in its
+own transaction, which also queues its DMs in the outbox: the outbox delivers them, once), then sleeps
+until the next one is due, at most a minute, or until the clock seam travels (tests, the demo). It
+needs no gateway: deciding is storage work, so reminders due while the bot was down are decided as
+soon as it starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.ext import commands
+
+from lounge.replies import report_error
+from storage.clock import on_travel, utc_now
+from storage.database import Transaction
+from storage.reminders import ReminderDecision
+from ui.invitation import safe_text
+from ui.reminders import STOP_REMINDERS_TEMPLATE, stop_reminders_button
+
+if TYPE_CHECKING:
+    from lounge.client import LoungeBot
+
+log = logging.getLogger(__name__)
+
+# The longest the scheduler sleeps without looking again: a start moved closer is seen within it.
+MAX_NAP = 60.0
+
+
+class StopRemindersButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=STOP_REMINDERS_TEMPLATE):
+    """On a reminder DM: no more reminders about that party for the member who clicks."""
+
+    def __init__(self, party_id: int) -> None:
+        super().__init__(stop_reminders_button(party_id))
+        self.party_id = party_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> StopRemindersButton:
+        return cls(int(match["party_id"]))
+
+    async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
+        try:
+            store = interaction.client.store
+            party = await store.parties.get(self.party_id)
+            if party is None:
+                await interaction.response.send_message("That party no longer exists.", ephemeral=True)
+                return
+            await store.reminders.set_wanted(party.id, interaction.user.id, False)
+            await interaction.response.send_message(
+                f"No more reminders about **{safe_text(party.name)}**. "
+                "Changed your mind? `/rsvp reminders:True` in the server turns them back on.",
+                ephemeral=True,
+            )
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+class RemindersCog(commands.Cog):
+    def __init__(self, bot: LoungeBot) -> None:
+        self.bot = bot
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._unsubscribe = lambda: None
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(StopRemindersButton)
+        self._unsubscribe = on_travel(self._wake.set)
+        self._task = asyncio.create_task(self._run(), name="reminder-scheduler")
+
+    async def cog_unload(self) -> None:
+        self._unsubscribe()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self.bot.remove_dynamic_items(StopRemindersButton)
+
+    def wake(self) -> None:
+        """Look again now (a start moved, the clock travelled)."""
+        self._wake.set()
+
+    async def _run(self) -> None:
+        store = self.bot.store.reminders
+        while True:
+            self._wake.clear()
+            nap = MAX_NAP
+            try:
+                while (decision := await store.decide_next(utc_now(), self._enqueue)) is not None:
+                    log.info(
+                        "Reminder %s of party %s %s (%d members)",
+                        decision.reminder.id,
+                        decision.party.id,
+                        decision.outcome,
+                        len(decision.recipient_ids),
+                    )
+                next_due = await store.next_due()
+                if next_due is not None:
+                    nap = min(MAX_NAP, max(0.0, (next_due - utc_now()).total_seconds()))
+            except Exception:
+                # A failed transaction decided nothing (it rolled back): try again after a nap.
+                log.exception("The reminder scheduler failed; trying again in %s s", MAX_NAP)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for swallows a cancel that lands as the wake
+            # comes, and cog_unload would wait for this task forever.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(nap):
+                    await self._wake.wait()
+
+    async def _enqueue(self, tx: Transaction, decision: ReminderDecision) -> None:
+        """Queues the reminder's DMs in the deciding transaction (the outbox delivers them)."""
+
+
+async def setup(bot: LoungeBot) -> None:
+    await bot.add_cog(RemindersCog(bot))
