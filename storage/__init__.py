@@ -19,6 +19,7 @@ from storage.party_messages import PartyMessage, PartyMessageStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
 from storage.rsvps import RsvpStore
+from storage.screens import ScreenStore
 
 __all__ = [
     "ArrivalStore",
@@ -35,6 +36,7 @@ __all__ = [
     "ReportStore",
     "ResultStore",
     "RsvpStore",
+    "ScreenStore",
     "Storage",
 ]
 
@@ -52,6 +54,7 @@ class Storage:
         self.arrivals = ArrivalStore(database)
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
+        self.screens = ScreenStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:
