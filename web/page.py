@@ -51,6 +51,7 @@ def render_page(snapshot: Snapshot, *, overlay: bool) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>{_e(s.name)}: live</title>
+<link rel="icon" href="/assets/favicon.svg">
 <link rel="stylesheet" href="/assets/screen.css">
 <script src="/assets/screen.js" defer></script>
 </head>

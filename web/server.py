@@ -26,7 +26,7 @@ from web.snapshot import read_snapshot
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-ASSETS = {"screen.css": "text/css", "screen.js": "text/javascript"}
+ASSETS = {"screen.css": "text/css", "screen.js": "text/javascript", "favicon.svg": "image/svg+xml"}
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
