@@ -31,7 +31,7 @@ def _pledge_items(snapshot: Snapshot) -> str:
 
 def _result_items(snapshot: Snapshot) -> str:
     return "".join(
-        f'<li><span class="category">{_e(r.category)}</span><span class="winner">{_e(r.winner)}</span></li>'
+        f'<li><span class="winner">{_e(r.winner)}</span><span class="category">{_e(r.category)}</span></li>'
         for r in snapshot.results
     )
 
@@ -79,8 +79,8 @@ Next: <span id="milestone">{_e(s.milestone or "")}</span></p>
 <h2>Newest pledges</h2>
 <ul id="newest" class="newest">{_pledge_items(s)}</ul>
 <h2>Latest results</h2>
-<p class="ratio"><span id="ratio">{_e(s.ratio)}</span> ·
-<span id="announced">{s.announced} of {s.categories}</span> announced</p>
+<p class="ratio" id="ratio">{_e(s.ratio)}</p>
+<p class="announced"><span id="announced">{s.announced} of {s.categories}</span> categories announced</p>
 <ul id="results" class="results">{_result_items(s)}</ul>
 <div id="leader-box" class="leader"{_hidden(s.leader is None)}>
 <h2>Predictions leader</h2><p id="leader">{_e(s.leader or "")}</p></div>

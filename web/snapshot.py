@@ -16,7 +16,7 @@ from storage import Storage
 from storage.fundraising import CounterFigures
 
 NEWEST_PLEDGES = 6
-LATEST_RESULTS = 5
+LATEST_RESULTS = 4
 # Long names would push the figures off a TV; the page clips them (by characters, after storage's checks).
 NAME_MAX = 60
 NOTE_MAX = 80

@@ -53,7 +53,7 @@
     setText("ratio", s.ratio);
     setText("announced", s.announced + " of " + s.categories);
     byId("results").replaceChildren(...s.results.map((r) => item(
-      span("category", r.category), span("winner", r.winner),
+      span("winner", r.winner), span("category", r.category),
     )));
     byId("leader-box").hidden = s.leader === null;
     setText("leader", s.leader || "");
@@ -77,5 +77,6 @@
   }
 
   setFill(byId("fill").dataset.fill);
+  requestAnimationFrame(() => requestAnimationFrame(() => document.documentElement.classList.add("live")));
   connect();
 })();
