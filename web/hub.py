@@ -4,9 +4,9 @@ The change signal marks a party dirty; the party's single refresh loop reads its
 per `spacing` and hands the same encoded frame to every viewer, so 100 pages cost one read, not 100.
 Parties nobody watches are not read at all.
 
-Each viewer has a small bounded queue of frames. A viewer whose connection does not drain (a stalled TV,
-a client that stopped reading) fills it and is dropped: its page reconnects by itself if it is alive.
-A viewer whose token no longer opens the party (reset) is closed by the next snapshot.
+The hub writes each frame straight into every viewer's connection, never waiting on one: a viewer whose
+send buffer is full (a stalled TV, a client that stopped reading) is dropped instead. A viewer whose
+token no longer opens the party (reset) is closed by the next snapshot.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
+
+from aiohttp import web
 
 from storage import Storage
 from storage.changes import Topic
@@ -25,48 +26,44 @@ log = logging.getLogger(__name__)
 SHOWN_TOPICS = frozenset({Topic.MONEY, Topic.RESULTS, Topic.PARTY})
 # A change reaches open pages within a second: the first change of a burst at once, then at most 4 a second.
 SPACING = 0.25
-QUEUE_LIMIT = 8
+# Bytes a viewer may leave unread (some 20 snapshots); below aiohttp's 64 KiB, where writes would wait.
+BUFFER_LIMIT = 32 * 1024
 
 
 class Viewer:
-    """One open event stream: the frames waiting to be written to it, newest last."""
+    """One open event stream. The hub writes to it directly, so a snapshot wakes no task per viewer."""
 
-    def __init__(self, party_id: int, token: str, limit: int = QUEUE_LIMIT) -> None:
+    def __init__(
+        self, party_id: int, token: str, response: web.StreamResponse, transport: asyncio.Transport | None
+    ) -> None:
         self.party_id = party_id
         self.token = token
-        self.closed = False
-        self._limit = limit
-        self._frames: deque[bytes] = deque()
-        self._ready = asyncio.Event()
+        self._response = response
+        self._transport = transport
+        self.closed = asyncio.Event()
 
-    def push(self, frame: bytes) -> None:
-        if self.closed:
+    async def send(self, frame: bytes) -> None:
+        """Writes `frame`, or drops the viewer when its connection no longer drains.
+
+        Never waits: the socket's send buffer is the viewer's bounded queue, and a buffer past
+        `BUFFER_LIMIT` (under the transport's high-water mark, where a write would wait) means the client
+        stopped reading. Its page reconnects by itself if it is alive.
+        """
+        transport = self._transport
+        if self.closed.is_set() or transport is None or transport.is_closing():
+            self.close()
             return
-        if len(self._frames) >= self._limit:
+        if transport.get_write_buffer_size() > BUFFER_LIMIT:
             log.info("Dropping a screen viewer of party %s: it stopped reading", self.party_id)
             self.close()
             return
-        self._frames.append(frame)
-        self._ready.set()
+        try:
+            await self._response.write(frame)
+        except (ConnectionError, RuntimeError):
+            self.close()
 
     def close(self) -> None:
-        self.closed = True
-        self._ready.set()
-
-    async def next_frame(self, timeout: float) -> bytes | None:
-        """The next frame to write; None after `timeout` with nothing new (time for a heartbeat).
-
-        :raises ConnectionAbortedError: the viewer was closed (dropped, reset, or the bot stops).
-        """
-        if not self._frames and not self.closed:
-            try:
-                await asyncio.wait_for(self._ready.wait(), timeout)
-            except TimeoutError:
-                return None
-        if self.closed:
-            raise ConnectionAbortedError
-        self._ready.clear()
-        return self._frames.popleft() if self._frames else None
+        self.closed.set()
 
 
 class _Room:
@@ -90,14 +87,17 @@ class ScreenHub:
     def viewer_count(self) -> int:
         return sum(len(room.viewers) for room in self._rooms.values())
 
-    def join(self, party_id: int, token: str) -> Viewer:
-        viewer = Viewer(party_id, token)
+    async def join(self, party_id: int, token: str, request: web.Request, response: web.StreamResponse
+                   ) -> Viewer:
+        """Adds a prepared event stream to the party's viewers; it gets the current snapshot at once."""
+        transport = request.transport if isinstance(request.transport, asyncio.Transport) else None
+        viewer = Viewer(party_id, token, response, transport)
         room = self._rooms.get(party_id)
         if room is None:
             room = self._rooms[party_id] = _Room()
         room.viewers.add(viewer)
         if room.frame is not None:
-            viewer.push(room.frame)
+            await viewer.send(room.frame)
         else:
             self._mark(party_id)
         return viewer
@@ -161,4 +161,4 @@ class ScreenHub:
             if viewer.token != token:
                 viewer.close()
             else:
-                viewer.push(room.frame)
+                await viewer.send(room.frame)

@@ -11,6 +11,7 @@ the request line holds the token.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from pathlib import Path
@@ -40,8 +41,6 @@ SECURITY_HEADERS = {
 }
 # A comment line keeps idle streams open through proxies and finds dead connections.
 HEARTBEAT = 15.0
-# Writing one frame may wait this long on a client that reads slowly; past it the client is dropped.
-WRITE_TIMEOUT = 5.0
 # Open event streams across all parties; past it new ones get 503 (and their EventSource retries).
 MAX_VIEWERS = 1000
 RETRY_MS = 1000
@@ -138,17 +137,16 @@ class ScreenServer:
             }
         )
         await response.prepare(request)
-        viewer = self.hub.join(party_id, token)
+        await response.write(f"retry: {RETRY_MS}\n\n".encode())
+        viewer = await self.hub.join(party_id, token, request, response)
         try:
-            await response.write(f"retry: {RETRY_MS}\n\n".encode())
-            while True:
-                try:
-                    frame = await viewer.next_frame(HEARTBEAT)
-                except ConnectionAbortedError:
-                    break
-                await asyncio.wait_for(response.write(frame or b": \n\n"), WRITE_TIMEOUT)
-        except (ConnectionError, TimeoutError):
-            pass  # the client went away or stopped reading; its EventSource reconnects if it is alive
+            # Snapshots are written by the hub; this task only keeps the stream alive until it closes.
+            while not viewer.closed.is_set():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(HEARTBEAT):
+                        await viewer.closed.wait()
+                if not viewer.closed.is_set():
+                    await viewer.send(b": \n\n")
         finally:
             self.hub.leave(viewer)
         return response
