@@ -4,6 +4,7 @@ a restart of the bot, and a port that is already taken."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import socket
@@ -60,8 +61,9 @@ def assert_safe_headers(response: aiohttp.ClientResponse) -> None:
 
 
 async def test_the_link_shows_the_party_live_and_a_reset_kills_it(
-    lounge: Lounge, http: aiohttp.ClientSession
+    lounge: Lounge, http: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     sb = lounge.sb
     await open_party(lounge)
     r = await sb.slash(lounge.guests[0], lounge.channel, "party screen")
@@ -126,6 +128,8 @@ async def test_the_link_shows_the_party_live_and_a_reset_kills_it(
     async with http.get(new_link + "?overlay=1") as response:
         html = await response.text()
         assert response.status == 200 and 'class="overlay"' in html and "$350" in html
+    # No access log: the request line holds the secret.
+    assert caplog.text and token not in caplog.text and new_link.rsplit("/", 1)[1] not in caplog.text
 
 
 async def test_hostile_names_come_out_as_text(lounge: Lounge, http: aiohttp.ClientSession) -> None:
