@@ -14,11 +14,13 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yarl
 from conftest import Lounge
 
 from offline.events import EventStream
 from offline.runner import PROJECT_DIR
 from sandbox import Attachment, DiscordSandbox
+from storage.changes import Topic
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -204,3 +206,49 @@ async def test_a_taken_port_ends_the_start_with_one_line(sandbox: DiscordSandbox
     lines = text.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("losers-lounge: "), text
     assert f"port {port}" in lines[0] and "WEB_PORT" in lines[0] and "Traceback" not in text
+
+
+async def test_a_page_that_stops_reading_is_dropped_and_the_others_keep_up(
+    lounge: Lounge, http: aiohttp.ClientSession
+) -> None:
+    await open_party(lounge)
+    link = await screen_link(lounge)
+    for n in range(4):
+        await pledge(lounge, n, "$1", note=f"{n} " + "long note " * 8)
+    party = await lounge.store.parties.open_party(lounge.guild.id)
+    assert lounge.runner.bot is not None and lounge.runner.bot.screen is not None
+    hub = lounge.runner.bot.screen.hub
+    hub.spacing = 0.0  # snapshots as fast as the bot can read them: the stalled page's buffer fills sooner
+    url = yarl.URL(link)
+
+    # A client with a tiny receive window that asks for the stream and then never reads a byte.
+    stalled = socket.socket()
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    stalled.setblocking(False)
+    loop = asyncio.get_running_loop()
+    await loop.sock_connect(stalled, ("127.0.0.1", url.port))
+    request = f"GET {url.path}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+    await loop.sock_sendall(stalled, request.encode())
+    try:
+        async with EventStream(http, link + "/events") as healthy:
+            seen: list[dict] = []
+
+            async def follow() -> None:
+                while True:
+                    seen.append(await healthy.next(timeout=30))
+
+            reader = asyncio.create_task(follow())
+            await lounge.sb.wait_until(lambda: hub.viewer_count == 2, 5, "both pages to connect")
+            async with asyncio.timeout(30):
+                while hub.viewer_count == 2:
+                    lounge.store.database.changes.publish_now(party.id, {Topic.MONEY})
+                    await asyncio.sleep(0.002)
+            assert hub.viewer_count == 1  # the stalled one went; the healthy page stays
+            await pledge(lounge, 0, "$5")
+            await lounge.sb.wait_until(
+                lambda: bool(seen) and seen[-1]["raised"] == "$9", 2, "the healthy page to show $9"
+            )
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
+    finally:
+        stalled.close()
