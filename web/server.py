@@ -136,6 +136,8 @@ class ScreenServer:
                 "X-Accel-Buffering": "no",
             }
         )
+        # The connection ends with the stream: a dropped or reset viewer leaves nothing open behind it.
+        response.force_close()
         await response.prepare(request)
         await response.write(f"retry: {RETRY_MS}\n\n".encode())
         viewer = await self.hub.join(party_id, token, request, response)
