@@ -4,6 +4,7 @@ a restart of the bot, and a port that is already taken."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
@@ -252,3 +253,20 @@ async def test_a_page_that_stops_reading_is_dropped_and_the_others_keep_up(
             await asyncio.gather(reader, return_exceptions=True)
     finally:
         stalled.close()
+
+
+async def test_ten_pages_share_one_read_per_change(lounge: Lounge, http: aiohttp.ClientSession) -> None:
+    await open_party(lounge)
+    link = await screen_link(lounge)
+    assert lounge.runner.bot is not None and lounge.runner.bot.screen is not None
+    hub = lounge.runner.bot.screen.hub
+    async with contextlib.AsyncExitStack() as stack:
+        pages = [await stack.enter_async_context(EventStream(http, link + "/events")) for _ in range(10)]
+        for page in pages:
+            assert (await page.next())["raised"] == "$0"
+        opened = hub.snapshots_read
+        assert opened <= 2  # the pages that opened while the first read ran were given its result
+        await pledge(lounge, 0, "$20")
+        for page in pages:
+            await page.until(lambda s: s["raised"] == "$20", timeout=1.0)
+        assert hub.snapshots_read == opened + 1
