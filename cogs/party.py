@@ -273,8 +273,9 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
     @app_commands.describe(reset="Make a new link; the old one stops working at once")
     async def screen(self, interaction: discord.Interaction[LoungeBot], reset: bool = False) -> None:
         """The link to the party's live screen, for the venue's TV or a stream overlay (hosts)."""
-        party = await shown_party(interaction)
-        await require_host(interaction, party)
+        # Open parties only, like every host command that writes: pages already open on a closed party's
+        # link keep showing its final figures.
+        party = await open_party_as_host(interaction)
         server = self.bot.screen
         if server is None:
             raise Refusal(
