@@ -45,9 +45,11 @@ async def bench(args: argparse.Namespace, folder: Path) -> str:
                 progress(f"  {name} for {args.seconds:g} s ...")
                 phases.append(await load.run(name, rate, args.seconds, mix, limit=PHASE_LIMIT))
                 progress("    " + phase_line(phases[-1]))
-            progress(f"  pledges {screen.RATE:.0f}/s without, then with {args.screens} screens open ...")
-            screens = await screen.measure(world, load, args.seconds, args.screens)
-            progress("    " + "; ".join(line.strip() for line in screen.lines(screens)[1:]))
+            screens = None
+            if args.screens > 0:
+                progress(f"  pledges {screen.RATE:.0f}/s without, then with {args.screens} screens open ...")
+                screens = await screen.measure(world, load, args.seconds, args.screens)
+                progress("    " + "; ".join(line.strip() for line in screen.lines(screens)[1:]))
             peak = max(p.peak_memory_mb for p in phases)
             progress(f"  restart with {args.stored:,} pledges stored ...")
             started = await startup.measure(world, args.stored)
@@ -69,7 +71,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each load phase")
     parser.add_argument("--rates", type=int, nargs="+", default=[50, 200, 500], help="mixed load rates")
     parser.add_argument("--members", type=int, default=200, help="members sending interactions")
-    parser.add_argument("--screens", type=int, default=100, help="live screen pages open at once")
+    parser.add_argument(
+        "--screens", type=int, default=100, help="live screen pages open at once (0: skip their phases)"
+    )
     parser.add_argument("--stored", type=int, default=100_000, help="pledges stored for the restart")
     parser.add_argument("--keep", type=Path, default=None, help="keep the database and bot log here")
     args = parser.parse_args()
