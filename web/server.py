@@ -139,7 +139,10 @@ class ScreenServer:
         # The connection ends with the stream: a dropped or reset viewer leaves nothing open behind it.
         response.force_close()
         await response.prepare(request)
-        await response.write(f"retry: {RETRY_MS}\n\n".encode())
+        try:
+            await response.write(f"retry: {RETRY_MS}\n\n".encode())
+        except ConnectionError:
+            return response  # gone before the first byte
         viewer = await self.hub.join(party_id, token, request, response)
         try:
             # Snapshots are written by the hub; this task only keeps the stream alive until it closes.
