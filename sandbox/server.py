@@ -189,9 +189,24 @@ class DiscordSandbox:
     def remove_member(self, guild: Guild, member: Member) -> None:
         self.world.remove_member(guild, member)
 
-    def set_bot_permissions(self, guild: Guild, permissions: int) -> None:
-        """The bot's role in `guild` now grants exactly `permissions` (Administrator by default)."""
-        self.world.set_bot_permissions(guild, permissions)
+    def bot_role(self, guild: Guild) -> Role:
+        """The bot's own role in ``guild`` (Administrator until a test changes it)."""
+        member = guild.members[self.world.bot_user.id]
+        role = guild.role(member.roles[0])
+        assert role is not None
+        return role
+
+    def set_role_permissions(self, role: Role, permissions: int) -> None:
+        """Change a role's permissions, as a host would in Server Settings (GUILD_ROLE_UPDATE follows)."""
+        self.world.set_role_permissions(role, permissions)
+
+    def set_channel_permissions(
+        self, channel: ChannelLike, target: Role | Member | Guild, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """A channel permission overwrite for a role, a member or (the guild) @everyone; allow and deny
+        both 0 removes it. CHANNEL_UPDATE follows. The bot's writes obey it unless it is Administrator."""
+        kind = 1 if isinstance(target, Member) else 0
+        self.world.set_overwrite(self.builder.channel_of(channel), target.id, kind, allow, deny)
 
     def scheduled_events(self, guild: Guild) -> list[ScheduledEvent]:
         """The guild's scheduled events in creation order (each with its `history` of accepted bodies)."""

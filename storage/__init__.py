@@ -14,6 +14,7 @@ from storage.database import Database, DatabaseUnavailable
 from storage.dues import DuesStore
 from storage.fundraising import FundraisingStore
 from storage.meta import MetaStore
+from storage.outbox import OutboxStore
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
 from storage.reminders import ReminderStore
@@ -21,6 +22,7 @@ from storage.reports import ReportStore
 from storage.results import ResultStore
 from storage.rsvps import RsvpStore
 from storage.scheduled_events import ScheduledEventStore
+from storage.screens import ScreenStore
 
 __all__ = [
     "ArrivalStore",
@@ -29,6 +31,7 @@ __all__ = [
     "DatabaseUnavailable",
     "DuesStore",
     "FundraisingStore",
+    "OutboxStore",
     "Party",
     "PartyMessage",
     "PartyMessageStore",
@@ -39,6 +42,7 @@ __all__ = [
     "ResultStore",
     "RsvpStore",
     "ScheduledEventStore",
+    "ScreenStore",
     "Storage",
 ]
 
@@ -56,6 +60,8 @@ class Storage:
         self.arrivals = ArrivalStore(database)
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
+        self.outbox = OutboxStore(database)
+        self.screens = ScreenStore(database)
         self.reminders = ReminderStore(database)
         self.scheduled_events = ScheduledEventStore(database)
 

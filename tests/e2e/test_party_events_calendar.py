@@ -15,6 +15,7 @@ import pytest
 from conftest import Lounge
 
 from sandbox import ADMINISTRATOR, ALL_PERMISSIONS, MANAGE_EVENTS, ScheduledEvent
+from sandbox.permissions import CREATE_EVENTS
 from storage.clock import reset_travel, travel, utc_now
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -132,7 +133,8 @@ async def test_without_manage_events_the_party_works_and_show_says_how(lounge: L
     sb = lounge.sb
     bot = lounge.runner.bot
     assert bot is not None
-    sb.set_bot_permissions(lounge.guild, ALL_PERMISSIONS & ~ADMINISTRATOR & ~MANAGE_EVENTS & ~(1 << 44))
+    no_events = ALL_PERMISSIONS & ~ADMINISTRATOR & ~MANAGE_EVENTS & ~CREATE_EVENTS
+    sb.set_role_permissions(sb.bot_role(lounge.guild), no_events)
     await sb.wait_until(
         lambda: not bot.get_guild(lounge.guild.id).me.guild_permissions.manage_events, 5, "the role update"
     )
@@ -144,7 +146,7 @@ async def test_without_manage_events_the_party_works_and_show_says_how(lounge: L
     assert "URL" not in calendar.events[0]
     assert sb.scheduled_events(lounge.guild) == [] and not sb.server_errors
 
-    sb.set_bot_permissions(lounge.guild, ALL_PERMISSIONS & ~ADMINISTRATOR)
+    sb.set_role_permissions(sb.bot_role(lounge.guild), ALL_PERMISSIONS & ~ADMINISTRATOR)
     await sb.wait_until(
         lambda: bot.get_guild(lounge.guild.id).me.guild_permissions.manage_events, 5, "the role update"
     )

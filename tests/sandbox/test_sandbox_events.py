@@ -10,7 +10,7 @@ import pytest
 from discord.http import Route
 
 from sandbox import ALL_PERMISSIONS, MANAGE_EVENTS, DiscordSandbox
-from sandbox.permissions import ADMINISTRATOR
+from sandbox.permissions import ADMINISTRATOR, CREATE_EVENTS
 from sandbox.state import utcnow
 
 EVENTS = "/guilds/{guild_id}/scheduled-events"
@@ -116,11 +116,12 @@ async def test_payloads_are_validated_as_discord_does(sb: DiscordSandbox, setup,
 
 async def test_without_manage_events_the_bot_is_refused(sb: DiscordSandbox, setup, bot):
     guild = bot.get_guild(setup.guild.id)
-    sb.set_bot_permissions(setup.guild, ALL_PERMISSIONS & ~ADMINISTRATOR & ~MANAGE_EVENTS & ~(1 << 44))
+    no_events = ALL_PERMISSIONS & ~ADMINISTRATOR & ~MANAGE_EVENTS & ~CREATE_EVENTS
+    sb.set_role_permissions(sb.bot_role(setup.guild), no_events)
     await sb.wait_until(lambda: not guild.me.guild_permissions.manage_events, 5, "the role update")
     error = await _refused(bot, setup.guild.id, _external())
     assert (error.status, error.code) == (403, 50013)
-    sb.set_bot_permissions(setup.guild, MANAGE_EVENTS)
+    sb.set_role_permissions(sb.bot_role(setup.guild), MANAGE_EVENTS)
     await sb.wait_until(lambda: guild.me.guild_permissions.manage_events, 5, "the role update")
     await bot.http.request(Route("POST", EVENTS, guild_id=setup.guild.id), json=_external())
     assert len(sb.scheduled_events(setup.guild)) == 1
