@@ -1,10 +1,10 @@
 """Reminders before the party: the one scheduler that decides them, and the DM's "Stop reminders" button.
 
 The scheduler runs from `cog_load` to `cog_unload`. It decides every reminder that is due (each in its
-own transaction, which also queues its DMs in the outbox: the outbox delivers them, once), then sleeps
-until the next one is due, at most a minute, or until the clock seam travels (tests, the demo). It
-needs no gateway: deciding is storage work, so reminders due while the bot was down are decided as
-soon as it starts.
+own transaction, which also queues its DMs in the outbox: the outbox delivers them, once) and the dues
+reminders of parties that closed, then sleeps until the next reminder is due, at most a minute, or until
+a party changes or the clock seam travels (tests, the demo). It needs no gateway: deciding is storage
+work, so reminders due while the bot was down are decided as soon as it starts.
 """
 
 from __future__ import annotations
@@ -19,11 +19,15 @@ import discord
 from discord.ext import commands
 
 from lounge.replies import report_error
+from storage.changes import Topic
 from storage.clock import on_travel, utc_now
-from storage.database import Transaction
-from storage.reminders import ReminderDecision
 from ui.invitation import safe_text
-from ui.reminders import STOP_REMINDERS_TEMPLATE, stop_reminders_button
+from ui.reminders import (
+    STOP_REMINDERS_TEMPLATE,
+    dues_reminder_message,
+    reminder_message,
+    stop_reminders_button,
+)
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -73,7 +77,14 @@ class RemindersCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StopRemindersButton)
-        self._unsubscribe = on_travel(self._wake.set)
+        stop_travel = on_travel(self._wake.set)
+        stop_changes = self.bot.store.database.changes.subscribe(self._on_change)
+
+        def unsubscribe() -> None:
+            stop_travel()
+            stop_changes()
+
+        self._unsubscribe = unsubscribe
         self._task = asyncio.create_task(self._run(), name="reminder-scheduler")
 
     async def cog_unload(self) -> None:
@@ -84,9 +95,10 @@ class RemindersCog(commands.Cog):
                 await self._task
         self.bot.remove_dynamic_items(StopRemindersButton)
 
-    def wake(self) -> None:
-        """Look again now (a start moved, the clock travelled)."""
-        self._wake.set()
+    def _on_change(self, party_id: int, topics: frozenset[Topic]) -> None:
+        # A start moved or the party closed (its winners who owe are told now).
+        if Topic.PARTY in topics:
+            self._wake.set()
 
     async def _run(self) -> None:
         store = self.bot.store.reminders
@@ -94,7 +106,9 @@ class RemindersCog(commands.Cog):
             self._wake.clear()
             nap = MAX_NAP
             try:
-                while (decision := await store.decide_next(utc_now(), self._enqueue)) is not None:
+                for told in await store.decide_dues_reminders(dues_reminder_message):
+                    log.info("Dues reminder for member %s of party %s queued", told.user_id, told.party.id)
+                while (decision := await store.decide_next(utc_now(), reminder_message)) is not None:
                     log.info(
                         "Reminder %s of party %s %s (%d members)",
                         decision.reminder.id,
@@ -113,9 +127,6 @@ class RemindersCog(commands.Cog):
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(nap):
                     await self._wake.wait()
-
-    async def _enqueue(self, tx: Transaction, decision: ReminderDecision) -> None:
-        """Queues the reminder's DMs in the deciding transaction (the outbox delivers them)."""
 
 
 async def setup(bot: LoungeBot) -> None:

@@ -52,9 +52,27 @@ def send_arguments(message: OutgoingMessage, *, nonce: str | None = None) -> dic
         send["embeds"] = [discord.Embed.from_dict(embed) for embed in message.embeds]
     if message.files:
         send["files"] = [discord.File(io.BytesIO(f.data), filename=f.name) for f in message.files]
+    if message.buttons:
+        send["view"] = _button_row(message.buttons)
     if nonce is not None:
         send["nonce"] = nonce
     return send
+
+
+def _button_row(buttons: tuple[dict, ...]) -> discord.ui.View:
+    """The stored buttons as layout only: their clicks reach DynamicItems matched on the custom_id, so
+    the view is stopped and discord.py keeps no listener for it."""
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        view.add_item(
+            discord.ui.Button(
+                label=button["label"],
+                custom_id=button["custom_id"],
+                style=discord.ButtonStyle(button.get("style", discord.ButtonStyle.secondary.value)),
+            )
+        )
+    view.stop()
+    return view
 
 
 def missing_permissions(bot: LoungeBot, channel_id: int, message: OutgoingMessage | None) -> str:

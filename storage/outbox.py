@@ -46,6 +46,9 @@ class OutgoingMessage:
     embeds: tuple[dict, ...] = ()
     mention_user_ids: tuple[int, ...] = ()
     files: tuple[OutgoingFile, ...] = ()
+    # Buttons as component payloads ({"type": 2, "custom_id", "label", "style"}), answered by a
+    # DynamicItem matched on the custom_id (a reminder's "Stop reminders"); one row of at most five.
+    buttons: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,11 +105,11 @@ async def _insert(
         raise ValueError("an outgoing message needs content, an embed or a file")
     row_id = await tx.execute(
         "INSERT INTO outbox (party_id, kind, channel_id, user_id, fallback_channel_id, edit_of, content, "
-        "embeds, mention_user_ids, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "embeds, mention_user_ids, created_at, buttons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             party_id, kind, channel_id, user_id, fallback_channel_id, edit_of, message.content,
             json.dumps(list(message.embeds)), json.dumps(list(message.mention_user_ids)),
-            to_text(utc_now()),
+            to_text(utc_now()), json.dumps(list(message.buttons)),
         ),
     )
     if message.files:
@@ -160,7 +163,9 @@ async def withdraw_if_pending(tx: Transaction, row_id: int, reason: str) -> bool
 
 async def queued_message(tx: Transaction, row_id: int) -> OutgoingMessage | None:
     """The message a row carries (without files), e.g. to mark an announcement withdrawn."""
-    row = await tx.fetch_one("SELECT content, embeds, mention_user_ids FROM outbox WHERE id = ?", (row_id,))
+    row = await tx.fetch_one(
+        "SELECT content, embeds, mention_user_ids, buttons FROM outbox WHERE id = ?", (row_id,)
+    )
     return None if row is None else _message(row, ())
 
 
@@ -170,6 +175,7 @@ def _message(row: sqlite3.Row, files: Sequence[OutgoingFile]) -> OutgoingMessage
         embeds=tuple(json.loads(row["embeds"])),
         mention_user_ids=tuple(json.loads(row["mention_user_ids"])),
         files=tuple(files),
+        buttons=tuple(json.loads(row["buttons"])),
     )
 
 

@@ -9,17 +9,21 @@ every undecided row still there and nothing decided twice.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from storage.clock import from_text, to_text, utc_now
-from storage.database import Database, Transaction
+from storage.database import Database
+from storage.dues import received_from
+from storage.outbox import OutgoingMessage, direct_message
 from storage.parties import Party, party_in
 from storage.reminder_plan import minutes_from_text, plan_reminders
 
 Outcome = Literal["sent", "skipped", "cancelled"]
+REMINDER_KIND = "reminder"
+DUES_REMINDER_KIND = "dues reminder"
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,17 @@ class ReminderDecision:
     event_id: int | None = None
 
 
-Enqueue = Callable[[Transaction, ReminderDecision], Awaitable[None]]
+@dataclass(frozen=True)
+class DuesReminder:
+    """A winner who still owes when their party closed: told once."""
+
+    party: Party
+    user_id: int
+    owed_cents: int
+
+
+ComposeReminder = Callable[[ReminderDecision], OutgoingMessage]
+ComposeDuesReminder = Callable[[DuesReminder], OutgoingMessage]
 
 
 def _reminder(row: sqlite3.Row) -> Reminder:
@@ -115,13 +129,14 @@ class ReminderStore:
             await self._db.fetch_value("SELECT min(due_at) FROM reminders WHERE decided_at IS NULL")
         )
 
-    async def decide_next(self, now: datetime, enqueue: Enqueue) -> ReminderDecision | None:
+    async def decide_next(self, now: datetime, compose: ComposeReminder) -> ReminderDecision | None:
         """Decides the earliest reminder due by `now`, if any, and returns what was decided.
 
         Sent when its party is open and not started and no later reminder of the party is due too
-        (after a long stop only the latest of them goes out); skipped otherwise. `enqueue(tx, decision)`
-        runs inside the deciding transaction for a sent one, so the messages and the decision commit
-        together.
+        (after a long stop only the latest of them goes out); skipped otherwise. A sent one queues a DM
+        to each member (`compose(decision)`) in the outbox in the deciding transaction, so the messages
+        and the decision commit together; a member whose DMs are closed is mentioned instead in the
+        announcement channel (else the invitation's).
         """
         now_text = to_text(now)
         async with self._db.transaction() as tx:
@@ -181,5 +196,52 @@ class ReminderStore:
                 event_id,
             )
             if outcome == "sent" and recipients:
-                await enqueue(tx, decision)
+                message = compose(decision)
+                fallback = party.announce_channel_id or (invitation[0] if invitation is not None else None)
+                for user_id in recipients:
+                    await direct_message(
+                        tx,
+                        party_id=party.id,
+                        user_id=user_id,
+                        message=message,
+                        kind=REMINDER_KIND,
+                        fallback_channel_id=fallback,
+                    )
         return decision
+
+    async def decide_dues_reminders(self, compose: ComposeDuesReminder) -> list[DuesReminder]:
+        """For every closed party: each winner who still owes and was not told yet gets one DM (or the
+        mention), queued in the transaction that records it, so a reopen and a second close, or a crash
+        after the close, never tell anyone twice nor forget them."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "SELECT d.party_id, d.user_id, d.amount_cents FROM dues d "
+                "JOIN parties p ON p.id = d.party_id "
+                "WHERE p.closed_at IS NOT NULL AND d.status = 'owed' AND NOT EXISTS ("
+                "SELECT 1 FROM dues_reminders r WHERE r.party_id = d.party_id AND r.user_id = d.user_id) "
+                "ORDER BY d.party_id, d.created_at",
+            )
+            told: list[DuesReminder] = []
+            now = to_text(utc_now())
+            for row in rows:
+                party = await party_in(tx, row["party_id"])
+                assert party is not None
+                owed = row["amount_cents"] - await received_from(tx, party.id, row["user_id"])
+                await tx.execute(
+                    "INSERT INTO dues_reminders (party_id, user_id, amount_cents, decided_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (party.id, row["user_id"], max(owed, 0), now),
+                )
+                if owed <= 0:
+                    continue
+                reminder = DuesReminder(party, row["user_id"], owed)
+                await direct_message(
+                    tx,
+                    party_id=party.id,
+                    user_id=reminder.user_id,
+                    message=compose(reminder),
+                    kind=DUES_REMINDER_KIND,
+                    fallback_channel_id=party.announce_channel_id,
+                )
+                told.append(reminder)
+        return told

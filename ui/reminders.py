@@ -9,6 +9,9 @@ from rules.money import format_cents
 from rules.reminders import duration_text
 from rules.times import discord_timestamp
 from storage import Party
+from storage.outbox import OutgoingMessage
+from storage.reminders import DuesReminder, ReminderDecision
+from ui.calendar import event_url
 from ui.invitation import safe_text
 from ui.limits import LOUNGE_GOLD, clip
 
@@ -92,3 +95,22 @@ def reminders_note(wanted: bool | None) -> str:
     if wanted:
         return "\nReminder DMs are on for this party."
     return "\nNo reminder DMs for this party; `reminders:True` turns them back on."
+
+
+def reminder_message(decision: ReminderDecision) -> OutgoingMessage:
+    """The reminder DM (the outbox mentions the member with its first line when their DMs are closed)."""
+    party = decision.party
+    invitation = invitation_url(party.guild_id, *decision.invitation) if decision.invitation else None
+    event_link = event_url(party.guild_id, decision.event_id) if decision.event_id else None
+    embed = reminder_embed(
+        party, decision.reminder.minutes_before, invitation=invitation, event_link=event_link
+    )
+    return OutgoingMessage(
+        content=reminder_line(party),
+        embeds=(embed.to_dict(),),
+        buttons=(stop_reminders_button(party.id).to_component_dict(),),
+    )
+
+
+def dues_reminder_message(reminder: DuesReminder) -> OutgoingMessage:
+    return OutgoingMessage(content=dues_reminder_line(reminder.party, reminder.owed_cents))

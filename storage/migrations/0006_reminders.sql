@@ -51,3 +51,10 @@ CREATE TABLE dues_reminders (
     decided_at   TEXT    NOT NULL,
     PRIMARY KEY (party_id, user_id)
 ) STRICT, WITHOUT ROWID;
+-- Parties closed before this feature are not reminded of anything now.
+INSERT INTO dues_reminders (party_id, user_id, amount_cents, decided_at)
+    SELECT d.party_id, d.user_id, d.amount_cents, p.closed_at FROM dues d JOIN parties p ON p.id = d.party_id
+    WHERE p.closed_at IS NOT NULL AND d.status = 'owed';
+
+-- Buttons on an outbox message (a reminder DM's "Stop reminders"): JSON list of component payloads.
+ALTER TABLE outbox ADD COLUMN buttons TEXT NOT NULL DEFAULT '[]';

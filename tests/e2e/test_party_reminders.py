@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 from conftest import Lounge
 
+from sandbox import Member, Message
 from storage.clock import reset_travel, travel, utc_now
 from storage.reminders import Reminder
 
@@ -75,9 +76,22 @@ async def _decided(lounge: Lounge, party_id: int, count: int) -> list[Reminder]:
     return await _reminders(lounge, party_id)
 
 
+def _reminder_dms(lounge: Lounge, member: Member) -> list[Message]:
+    return [m for m in lounge.sb.dms(member) if m.content.startswith("reminder:")]
+
+
+async def _all_delivered(lounge: Lounge) -> None:
+    assert lounge.runner.bot is not None
+    await lounge.runner.bot.outbox.settle()
+
+
 async def test_24h_and_1h_reminders_go_once_to_going_and_maybe_across_restarts(lounge: Lounge) -> None:
+    sb = lounge.sb
+    amy, bob, carol, dev = lounge.guests
     party_id, start = await _party(lounge)
     await _answers(lounge)
+    r = await sb.slash(lounge.host, lounge.channel, "party invite")
+    invitation = sb.messages(lounge.channel)[-1]
     planned = await _reminders(lounge, party_id)
     assert [(r.minutes_before, r.due_at, r.outcome) for r in planned] == [
         (1440, start - DAY, None),
@@ -91,6 +105,22 @@ async def test_24h_and_1h_reminders_go_once_to_going_and_maybe_across_restarts(l
     travel(timedelta(minutes=1))
     decided = await _decided(lounge, party_id, 1)
     assert _outcomes(decided) == [(1440, "sent", 2), (60, None, None)]
+    await sb.wait_until(lambda: _reminder_dms(lounge, amy) and _reminder_dms(lounge, bob), 5, "the 24 h DMs")
+    [dm] = _reminder_dms(lounge, amy)
+    stamp = int(start.timestamp())
+    assert dm.content == f"reminder: **Losers Lounge** starts <t:{stamp}:R> (<t:{stamp}:f>) at The Bar."
+    card = dm.embeds[0]
+    assert card["title"] == "Losers Lounge is in 24 hours"
+    assert card["description"] == "Losers get in free; winners donate $1,000 to the party's charity."
+    fields = {f["name"]: f["value"] for f in card["fields"]}
+    assert fields["When"] == f"<t:{stamp}:F> (<t:{stamp}:R>)" and fields["Where"] == "The Bar"
+    jump = f"https://discord.com/channels/{lounge.guild.id}/{lounge.channel.id}/{invitation.id}"
+    assert fields["Links"].startswith(f"[The invitation]({jump})"), r.text
+    [row] = dm.components
+    assert [(b["label"], b["custom_id"]) for b in row["components"]] == [
+        ("Stop reminders", f"reminders:stop:{party_id}")
+    ]
+    assert not dm.pinged.any
 
     # A restart just before the 1-hour moment: nothing repeated, and the 1-hour one still goes.
     travel(start - HOUR - utc_now() - timedelta(seconds=20))
@@ -100,11 +130,19 @@ async def test_24h_and_1h_reminders_go_once_to_going_and_maybe_across_restarts(l
     decided = await _decided(lounge, party_id, 2)
     assert _outcomes(decided) == [(1440, "sent", 2), (60, "sent", 2)]
 
+    await sb.wait_until(lambda: len(_reminder_dms(lounge, bob)) == 2, 5, "the 1 h DMs")
+
     # And a restart after everything went out repeats nothing.
     await lounge.runner.restart()
     travel(timedelta(minutes=5))
     await lounge.sb.slash(lounge.host, lounge.channel, "party show")
+    await _all_delivered(lounge)
     assert _outcomes(await _reminders(lounge, party_id)) == [(1440, "sent", 2), (60, "sent", 2)]
+    titles = [m.embeds[0]["title"] for m in _reminder_dms(lounge, amy)]
+    assert titles == ["Losers Lounge is in 24 hours", "Losers Lounge is in 1 hour"]
+    assert len(_reminder_dms(lounge, bob)) == 2
+    for member in (carol, dev, lounge.host):
+        assert _reminder_dms(lounge, member) == [], member.user.username
 
 
 async def test_a_reminder_due_while_the_bot_was_down_goes_at_start_if_the_party_has_not_started(
@@ -176,3 +214,84 @@ async def test_party_reminders_sets_when_and_refuses_anything_else(lounge: Loung
     travel(start - utc_now() - timedelta(minutes=1))
     await lounge.sb.slash(lounge.host, lounge.channel, "party show")
     assert await _reminders(lounge, party_id) == []
+
+
+async def test_closed_dms_are_one_grouped_mention_and_stop_reminders_works_after_a_restart(
+    lounge: Lounge,
+) -> None:
+    sb = lounge.sb
+    amy, bob, carol, dev = lounge.guests
+    party_id, start = await _party(lounge)
+    sb.set_dm_open(bob, False)
+    sb.set_dm_open(carol, False)
+    for member, status in ((amy, "going"), (bob, "maybe"), (carol, "going"), (dev, "not_going")):
+        await sb.slash(member, lounge.channel, "rsvp", status=status)
+    travel(start - DAY - utc_now() + timedelta(minutes=1))
+    await _decided(lounge, party_id, 1)
+    await sb.wait_until(lambda: _reminder_dms(lounge, amy), 5, "amy's DM")
+    [mention] = await sb.wait_until(
+        lambda: [m for m in sb.messages(lounge.announcements) if "reminder:" in m.content], 5, "the mention"
+    )
+    await _all_delivered(lounge)
+    assert [m for m in sb.messages(lounge.announcements) if "reminder:" in m.content] == [mention]
+    assert sorted(mention.pinged.users) == sorted([bob.id, carol.id])
+    assert not mention.pinged.everyone and not mention.pinged.roles
+    assert mention.content.startswith(
+        f"<@{bob.id}> reminder: **Losers Lounge**"
+    ) or mention.content.startswith(f"<@{carol.id}> reminder: **Losers Lounge**")
+
+    # amy stops reminders from her DM, with a bot that restarted since it sent it.
+    [dm] = _reminder_dms(lounge, amy)
+    await lounge.runner.restart()
+    r = await sb.click(amy, dm, f"reminders:stop:{party_id}")
+    assert r.ephemeral and "No more reminders about **Losers Lounge**" in r.content, r.text
+    assert not await lounge.store.reminders.wanted(party_id, amy.id)
+    travel(DAY - HOUR)
+    await _decided(lounge, party_id, 2)
+    await _all_delivered(lounge)
+    assert _outcomes(await _reminders(lounge, party_id)) == [(1440, "sent", 3), (60, "sent", 2)]
+    assert len(_reminder_dms(lounge, amy)) == 1
+    mentions = [m for m in sb.messages(lounge.announcements) if "reminder:" in m.content]
+    assert len(mentions) == 2 and sorted(mentions[1].pinged.users) == sorted([bob.id, carol.id])
+
+
+async def test_at_close_each_winner_who_still_owes_is_told_once(lounge: Lounge) -> None:
+    sb = lounge.sb
+    amy, bob, carol, dev = lounge.guests
+    party_id, _start = await _party(lounge)
+    await sb.slash(lounge.host, lounge.channel, "party edit", charity="Oxfam", winner_donation="$500")
+    for name, winner in (("Drama", amy), ("Comedy", bob), ("Limited", carol)):
+        await sb.slash(
+            lounge.host, lounge.channel, "category add", name=name, nominees=f"{winner.mention}, Jon"
+        )
+    for entry in await lounge.store.ballot.ballot(party_id):
+        await sb.slash(
+            lounge.host,
+            lounge.channel,
+            "result announce",
+            category=str(entry.category.id),
+            winner=str(entry.nominees[0].id),
+        )
+    await sb.slash(lounge.host, lounge.channel, "payment record", member=amy, amount="$500")
+    await sb.slash(lounge.host, lounge.channel, "payment record", member=bob, amount="$200")
+    sb.set_dm_open(carol, False)
+
+    await sb.slash(lounge.host, lounge.channel, "party close")
+    await sb.wait_until(lambda: [m for m in sb.dms(bob) if "still owe" in m.content], 5, "bob's dues DM")
+    mention = await sb.wait_until(
+        lambda: next((m for m in sb.messages(lounge.announcements) if "still owe" in m.content), None),
+        5,
+        "carol's mention",
+    )
+    await _all_delivered(lounge)
+    [dm] = [m for m in sb.dms(bob) if "still owe" in m.content]
+    assert "you still owe $300 to Oxfam" in dm.content and "/payment record" in dm.content
+    assert mention.pinged.users == [carol.id] and "you still owe $500 to Oxfam" in mention.content
+    assert [m for m in sb.dms(amy) if "still owe" in m.content] == []
+    assert [m for m in sb.dms(dev) if "still owe" in m.content] == []
+
+    await lounge.runner.restart()
+    await sb.slash(lounge.host, lounge.channel, "party show")
+    await _all_delivered(lounge)
+    assert len([m for m in sb.dms(bob) if "still owe" in m.content]) == 1
+    assert len([m for m in sb.messages(lounge.announcements) if "still owe" in m.content]) == 1
