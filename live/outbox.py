@@ -95,6 +95,8 @@ class OutboxDelivery:
         self._task: asyncio.Task[None] | None = None
         self._fallback = MentionFallback(bot)
         self._watchers: dict[int, list[asyncio.Future[str]]] = {}
+        # What a blocked row lacks, as found when it was refused (for the host's reply).
+        self._missing: dict[int, str] = {}
         self._unsubscribe = bot.store.database.changes.subscribe(self._on_change)
 
     def _on_change(self, party_id: int, topics: frozenset[Topic]) -> None:
@@ -136,7 +138,8 @@ class OutboxDelivery:
     async def reply_line(self, row_id: int, channel_id: int, timeout: float = 2.5) -> str:
         """A sentence for the host's reply: posted, held for a permission, or on its way."""
         status = await self.outcome(row_id, timeout)
-        return post_status(status, channel_id, missing_permissions(self.bot, channel_id, None))
+        missing = self._missing.get(row_id) or missing_permissions(self.bot, channel_id, None)
+        return post_status(status, channel_id, missing)
 
     def _tell(self, row_ids: list[int], status: str) -> None:
         for row_id in row_ids:
@@ -165,13 +168,14 @@ class OutboxDelivery:
 
     async def close(self) -> None:
         self._unsubscribe()
+        if self._task is None:
+            return  # never started (the login failed): nothing was sent, nothing is in flight
         try:
             await self.settle(SHUTDOWN_SETTLE)
         except TimeoutError:
             log.warning("Posts were still going out at shutdown; the next start sends them")
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
         for task in self._in_flight.values():
             task.cancel()
         await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
@@ -295,6 +299,8 @@ class OutboxDelivery:
 
     async def _delivered(self, row_ids: list[int], channel_id: int, message_id: int) -> None:
         resolved = await self.bot.store.outbox.mark_delivered(row_ids, channel_id, message_id)
+        for row_id in row_ids:
+            self._missing.pop(row_id, None)
         self._tell(row_ids, "delivered")
         if resolved:
             log.warning("Posting in channel %s works again; held posts are going out", channel_id)
@@ -304,14 +310,15 @@ class OutboxDelivery:
 
     async def _blocked(self, item: OutboxItem, channel_id: int, code: int) -> None:
         missing = missing_permissions(self.bot, channel_id, item.message)
+        self._missing[item.id] = missing
         problem = await self.bot.store.outbox.mark_blocked(
             item, channel_id, code, missing, delivery_problem_notice
         )
         self._tell([item.id], "blocked")
-        if problem is not None:
+        if problem is not None or (item.party_id is None and item.attempts == 0):
             log.warning(
                 "Can't post in channel %s for party %s (missing %s); holding the %s until that is fixed",
-                channel_id, problem.party_id, missing, item.kind,
+                channel_id, item.party_id, missing, item.kind,
             )
 
     async def _drop(self, item: OutboxItem, exc: discord.HTTPException) -> None:
