@@ -90,8 +90,6 @@ async def answer(
     """Records the caller's RSVP, answers them privately, and tells anyone it moved off the waitlist."""
     bot = interaction.client
     new_note, clear_note = _note_change(note)
-    if reminders is not None:
-        await bot.store.reminders.set_wanted(party.id, interaction.user.id, reminders)
     outcome = await bot.store.rsvps.answer(
         party.id,
         interaction.user.id,
@@ -104,6 +102,9 @@ async def answer(
         notice=promotion_message(party.name),
         fallback_channel_id=interaction.channel_id,
     )
+    # After the answer, which may refuse: a refused /rsvp changes nothing, this preference included.
+    if reminders is not None:
+        await bot.store.reminders.set_wanted(party.id, interaction.user.id, reminders)
     await reply_privately(interaction, rsvp_reply(party.name, outcome) + reminders_note(reminders))
 
 

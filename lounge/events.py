@@ -56,7 +56,7 @@ class PartyEvents:
 
     def can_manage_events(self, guild_id: int) -> bool:
         guild = self.bot.get_guild(guild_id)
-        return guild is not None and guild.me.guild_permissions.manage_events
+        return guild is not None and guild.me is not None and guild.me.guild_permissions.manage_events
 
     async def sync(self, party: Party) -> None:
         """Creates the party's event, or brings it up to date with the party."""

@@ -53,6 +53,8 @@ def options_for(lounge: Lounge, stage: Stage | None) -> dict[str, dict[str, Any]
         "party invite": {},
         "party counter": {},
         "party screen": {},
+        "party reminders": {"before": "2h"},
+        "party calendar": {},
         "category add": {"name": "Variety", "nominees": "Cat, Dog"},
         "category remove": {"category": drama},
         "category list": {},
@@ -140,7 +142,9 @@ async def test_every_command_on_a_closed_party_is_read_only(lounge: Lounge) -> N
     await bot.counters.refresher.settle()
 
     before = await snapshot(lounge.store)
-    read_only = {"party show", "party export", "category list", "guests", "pledges", "losers"}
+    read_only = {
+        "party show", "party export", "party calendar", "category list", "guests", "pledges", "losers",
+    }
     for command, values in options_for(lounge, stage).items():
         if command == "party create":
             continue
