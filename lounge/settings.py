@@ -44,6 +44,7 @@ class Settings:
     dev_guild_id: int | None
     api_base: str | None
     gateway_url: str | None
+    backup_to: Path | None = None
 
     def require_token(self) -> Secret:
         if self.token is None:
@@ -55,41 +56,88 @@ class Settings:
         return self.token
 
 
-def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
-    """Reads the settings; `.env` fills only what the environment leaves unset.
+# Every setting, with what `python bot.py --help` says about it.
+SETTINGS_HELP: tuple[tuple[str, str], ...] = (
+    ("DISCORD_TOKEN", "the bot's token (Developer Portal → your application → Bot → Reset Token); required"),
+    ("DATABASE_PATH", "the SQLite file, created with its folder if missing (default: data/lounge.db)"),
+    ("LOG_LEVEL", f"{', '.join(LOG_LEVELS)} (default: INFO)"),
+    ("DEV_GUILD_ID", "a server id to sync commands to instantly while developing (default: global sync)"),
+    ("DISCORD_API_BASE", "a Discord-compatible REST API to use instead of Discord's (a proxy, the sandbox)"),
+    ("DISCORD_GATEWAY_URL", "the matching gateway WebSocket URL"),
+    ("BACKUP_TO", "where --backup (make backup) writes: a file, or a folder (default: backups/)"),
+)
 
-    :raises SettingsError: a value is malformed.
-    """
+
+def _read_values(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
     environ = os.environ if environ is None else environ
     env_file = PROJECT_DIR / ".env" if env_file is None else env_file
     from_file = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
-    values = {**from_file, **{k: v for k, v in environ.items()}}
+    return {**from_file, **dict(environ.items())}
+
+
+def _problems(values: Mapping[str, str]) -> list[str]:
+    def get(name: str) -> str:
+        return values.get(name, "").strip()
+
+    problems = []
+    if any(ch.isspace() for ch in get("DISCORD_TOKEN")):
+        problems.append("DISCORD_TOKEN contains spaces: paste the token alone, with no quotes or prefix.")
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level[:20]!r}.")
+    dev_guild = get("DEV_GUILD_ID")
+    if dev_guild and not dev_guild.isdecimal():
+        problems.append("DEV_GUILD_ID must be a server id (digits only), or left empty.")
+    for name, schemes in _URL_SCHEMES:
+        value = get(name)
+        if value and not value.startswith(schemes):
+            problems.append(f"{name} must start with {' or '.join(schemes)}, or be left empty.")
+    return problems
+
+
+_URL_SCHEMES = (("DISCORD_API_BASE", ("http://", "https://")), ("DISCORD_GATEWAY_URL", ("ws://", "wss://")))
+
+
+def read_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = None
+) -> tuple[Settings, list[str]]:
+    """The settings, with every malformed value replaced by its default, and one sentence per problem.
+
+    `.env` fills only what the environment leaves unset. A missing token is not a problem here: a
+    check may run without one, and `Settings.require_token` says what to do when a start needs it.
+    """
+    values = _read_values(environ, env_file)
+    problems = _problems(values)
 
     def get(name: str) -> str | None:
         value = values.get(name, "").strip()
         return value or None
 
     token = get("DISCORD_TOKEN")
-    if token is not None and any(ch.isspace() for ch in token):
-        raise SettingsError("DISCORD_TOKEN contains spaces: paste the token alone, with no quotes or prefix.")
-
     log_level = (get("LOG_LEVEL") or "INFO").upper()
-    if log_level not in LOG_LEVELS:
-        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level[:20]!r}.")
-
     dev_guild = get("DEV_GUILD_ID")
-    if dev_guild is not None and not dev_guild.isdecimal():
-        raise SettingsError("DEV_GUILD_ID must be a server id (digits only), or left empty.")
-
     database = get("DATABASE_PATH")
-    return Settings(
+    settings = Settings(
         token=Secret(token) if token else None,
         database_path=Path(database).expanduser() if database else DEFAULT_DATABASE_PATH,
-        log_level=log_level,
-        dev_guild_id=int(dev_guild) if dev_guild else None,
+        log_level=log_level if log_level in LOG_LEVELS else "INFO",
+        dev_guild_id=int(dev_guild) if dev_guild and dev_guild.isdecimal() else None,
         api_base=get("DISCORD_API_BASE"),
         gateway_url=get("DISCORD_GATEWAY_URL"),
+        backup_to=Path(backup_to).expanduser() if (backup_to := get("BACKUP_TO")) else None,
     )
+    return settings, problems
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
+    """Reads the settings for a start.
+
+    :raises SettingsError: a value is malformed (the first problem `read_settings` lists).
+    """
+    settings, problems = read_settings(environ, env_file)
+    if problems:
+        raise SettingsError(problems[0])
+    return settings
 
 
 def log_level_number(settings: Settings) -> int:

@@ -139,4 +139,5 @@ class BotProcess:
 # Settings the child must take from the sandbox, never from the developer's own environment.
 _BOT_SETTINGS = {
     "DISCORD_TOKEN", "DATABASE_PATH", "LOG_LEVEL", "DEV_GUILD_ID", "DISCORD_API_BASE", "DISCORD_GATEWAY_URL",
+    "BACKUP_TO",
 }
