@@ -32,6 +32,8 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.rsvp",
     "cogs.fundraising",
     "cogs.results",
+    "cogs.privacy",
+    "cogs.help",
 )
 
 # Only the guilds intent: members and messages come with interactions, so no privileged intent is needed.
