@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run demo test lint bench backup clean
+.PHONY: run demo test lint bench check backup clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 # recipe ends make with SIGINT instead, which make obeys silently; make's exit status stays non-zero (130).
 run: $(VENV)/.runtime  ## start the bot (reads DISCORD_TOKEN from the environment or .env)
 	@$(PY) bot.py || kill -INT $$PPID
+
+check: $(VENV)/.runtime  ## check the settings and the database without connecting to Discord
+	@$(PY) bot.py --check || kill -INT $$PPID
 
 backup: $(VENV)/.runtime  ## a consistent copy of the database, safe while the bot runs (see README.md)
 	@$(PY) bot.py --backup || kill -INT $$PPID
