@@ -83,9 +83,10 @@ def backup_target(destination: Path | None, default_folder: Path, database: Path
 def backup_database(source: Path, target: Path) -> Path:
     """Writes a consistent copy of the database at `source` to `target` and returns `target`.
 
-    The copy is written beside the target under a temporary name, checked with `PRAGMA
-    integrity_check`, switched to a self-contained rollback journal, and only then renamed into place,
-    so a backup file that exists is always whole.
+    The copy is written beside the target under a temporary name, checked with `PRAGMA quick_check`
+    (the full `integrity_check` also cross-checks every index, twenty times slower on a big file, and
+    a page-for-page copy has the source's indexes), switched to a self-contained rollback journal, and
+    only then renamed into place, so a backup file that exists is always whole.
 
     :raises BackupFailed: the source is missing or unreadable, or the target cannot be written.
     """
@@ -103,7 +104,7 @@ def backup_database(source: Path, target: Path) -> Path:
             with closing(sqlite3.connect(partial)) as copy:
                 # pages=-1: every page in one step, so the bot's writes never restart the copy.
                 src.backup(copy, pages=-1)
-                verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+                verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
                 if verdict != "ok":
                     raise BackupFailed(f"the copy failed its integrity check ({verdict}).")
                 copy.execute("PRAGMA journal_mode = DELETE")
