@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from demo.figures import NightFigures, dues_text, money_text
 from demo.markup import Names, to_html
-from demo.transcript import BOT_NAME, Entry, Said, component_labels
+from demo.transcript import BOT_NAME, Entry, Said, button_text
 
 _STYLE = """
 body { background: #313338; color: #dbdee1; font: 15px/1.4 system-ui, sans-serif; margin: 0; }
@@ -63,7 +63,7 @@ def _components(rows: Sequence[dict[str, Any]]) -> str:
             if item.get("type") == 2:
                 style = _BUTTON_STYLES.get(int(item.get("style") or 2), "secondary")
                 disabled = " disabled" if item.get("disabled") else ""
-                label = component_labels([{"components": [item]}])[0][1:-1]
+                label = button_text(item)
                 items.append(f'<span class="button {style}{disabled}">{html.escape(label)}</span>')
             else:
                 placeholder = item.get("placeholder") or "Choose…"

@@ -65,7 +65,7 @@ def component_labels(rows: Sequence[dict[str, Any]]) -> list[str]:
         shown = []
         for item in row.get("components") or []:
             if item.get("type") == 2:
-                shown.append(f"[{_button_text(item)}]")
+                shown.append(f"[{button_text(item)}]")
             else:
                 shown.append(f"[{item.get('placeholder') or 'Choose…'} ▾]")
         if shown:
@@ -73,7 +73,7 @@ def component_labels(rows: Sequence[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _button_text(item: dict[str, Any]) -> str:
+def button_text(item: dict[str, Any]) -> str:
     emoji = (item.get("emoji") or {}).get("name")
     label = str(item.get("label") or "")
     return " ".join(part for part in (emoji, label) if part)
