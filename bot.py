@@ -32,7 +32,13 @@ from lounge.settings import (
     read_settings,
 )
 from storage import DatabaseUnavailable, Storage
-from storage.operations import BackupFailed, backup_database, backup_target, database_problems
+from storage.operations import (
+    BackupFailed,
+    backup_database,
+    backup_target,
+    database_problems,
+    pending_migrations,
+)
 
 log = logging.getLogger("lounge")
 
@@ -119,7 +125,9 @@ def check() -> int:
         fail(problem)
     if problems:
         return EXIT_SETUP_PROBLEM
-    print(f"losers-lounge: settings look right; database {settings.database_path} is usable.")
+    pending = pending_migrations(settings.database_path)
+    upgrade = f" The next start applies {pending} migration(s): `make backup` first." if pending else ""
+    print(f"losers-lounge: settings look right; database {settings.database_path} is usable.{upgrade}")
     return 0
 
 

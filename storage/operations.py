@@ -68,6 +68,15 @@ def database_problems(path: Path) -> list[str]:
     return problems
 
 
+def pending_migrations(path: Path) -> int:
+    """How many migrations the next start will apply to the database at `path` (0 for a new file)."""
+    if not path.is_file():
+        return 0
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    return max(len(list_migrations()) - version, 0)
+
+
 def backup_target(destination: Path | None, default_folder: Path, database: Path) -> Path:
     """Where a backup goes: `destination` if it names a file, else a timestamped file in that folder.
 

@@ -12,6 +12,7 @@ from lounge import VERSION
 from lounge.client import BOT_PERMISSIONS
 from offline.runner import PROJECT_DIR, BotProcess
 from sandbox import MANAGE_GUILD, DiscordSandbox
+from storage.database import list_migrations
 
 SETTINGS = ("DISCORD_TOKEN", "DATABASE_PATH", "LOG_LEVEL", "DEV_GUILD_ID", "DISCORD_API_BASE",
             "DISCORD_GATEWAY_URL", "BACKUP_TO")
@@ -150,6 +151,17 @@ async def test_check_says_all_is_well_without_touching_discord(tmp_path: Path) -
         f"losers-lounge: settings look right; database {database} is usable."
     ]
     assert not database.exists()  # a check writes nothing
+
+    # An older database is usable, and the check says the next start will migrate it.
+    database.parent.mkdir()
+    with sqlite3.connect(database) as db:
+        db.execute("PRAGMA user_version = 1")
+    code, output = await run_bot({"DISCORD_TOKEN": "a.b.c", "DATABASE_PATH": str(database)}, "--check")
+    assert code == 0
+    pending = len(list_migrations()) - 1
+    assert output.strip().endswith(
+        f"is usable. The next start applies {pending} migration(s): `make backup` first."
+    )
 
 
 async def test_check_lists_every_problem_one_line_each(tmp_path: Path) -> None:
