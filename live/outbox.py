@@ -133,6 +133,10 @@ class OutboxDelivery:
 
     async def close(self) -> None:
         self._unsubscribe()
+        # Never started: the login failed before setup_hook, so the database may not even be migrated,
+        # and nothing was sent that could be settled.
+        if self._task is None:
+            return
         try:
             await self.settle(SHUTDOWN_SETTLE)
         except TimeoutError:
