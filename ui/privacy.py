@@ -68,12 +68,17 @@ def _listing(lines: list[str]) -> str:
 def forgotten_text(done: Forgotten) -> str:
     if not (done.rsvps_erased or done.pledges_renamed or done.payments_cleared):
         return "There was nothing to forget: no RSVP, pledge or payment has your id."
-    money = done.pledges_renamed + done.payments_cleared
-    parts = [f"Done. I erased {_count(done.rsvps_erased, 'RSVP')} and your notes."]
+    erased = f"{_count(done.rsvps_erased, 'RSVP')} and your notes" if done.rsvps_erased else "your notes"
+    parts = [f"Done. I erased {erased}."]
+    money = [
+        _count(number, word)
+        for number, word in ((done.pledges_renamed, "pledge"), (done.payments_cleared, "payment"))
+        if number
+    ]
     if money:
         parts.append(
-            f"Your {_count(done.pledges_renamed, 'pledge')} and {_count(done.payments_cleared, 'payment')} "
-            "keep their amounts for the charity's books, under the name “former guest”."
+            f"Your {' and '.join(money)} keep their amounts for the charity's books, "
+            "under the name “former guest”."
         )
     return " ".join(parts)
 

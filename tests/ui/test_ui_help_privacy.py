@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from storage.privacy import KeptEntry, KeptPledge, KeptRsvp, MemberData
+from storage.privacy import Forgotten, KeptEntry, KeptPledge, KeptRsvp, MemberData
 from ui.help import CommandHelp, help_embed
 from ui.limits import EMBED_FIELD_VALUE_MAX, EMBED_TOTAL_MAX
-from ui.privacy import privacy_embed
+from ui.privacy import forgotten_text, privacy_embed
 
 
 def test_host_commands_are_told_apart_by_their_description() -> None:
@@ -44,3 +44,11 @@ def test_member_text_is_read_back_inert() -> None:
 def test_nothing_kept_says_so() -> None:
     embed = privacy_embed(MemberData((), (), (), ()))
     assert embed.description.startswith("Nothing:")
+
+
+def test_forget_says_what_it_did_in_plain_words() -> None:
+    assert forgotten_text(Forgotten(2, 0, 0, ())) == "Done. I erased 2 RSVPs and your notes."
+    assert forgotten_text(Forgotten(0, 3, 0, ())) == (
+        "Done. I erased your notes. Your 3 pledges keep their amounts for the charity's books, "
+        "under the name “former guest”."
+    )
