@@ -80,8 +80,15 @@ def _problems(values: Mapping[str, str]) -> list[str]:
         return values.get(name, "").strip()
 
     problems = []
-    if any(ch.isspace() for ch in get("DISCORD_TOKEN")):
+    token = get("DISCORD_TOKEN")
+    if any(ch.isspace() for ch in token):
         problems.append("DISCORD_TOKEN contains spaces: paste the token alone, with no quotes or prefix.")
+    elif token and "." not in token:
+        # The usual mix-up: the application id or the OAuth2 client secret, which sit near the token.
+        problems.append(
+            "DISCORD_TOKEN is not a bot token (a bot token has dots in it): copy it from Bot → Reset Token, "
+            "not the application id or the client secret."
+        )
     log_level = (get("LOG_LEVEL") or "INFO").upper()
     if log_level not in LOG_LEVELS:
         problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level[:20]!r}.")

@@ -180,6 +180,10 @@ async def test_check_lists_every_problem_one_line_each(tmp_path: Path) -> None:
     assert "DISCORD_TOKEN is not set" in lines[2]
     assert "version 999, newer than this code" in lines[3]
 
+    code, output = await run_bot({"DISCORD_TOKEN": "1234567890123456789", "DATABASE_PATH": ""}, "--check")
+    assert code == 2
+    assert_one_clear_line(output, "DISCORD_TOKEN is not a bot token", "not the application id")
+
     database.write_bytes(b"this is not a database" * 100)
     code, output = await run_bot({"DISCORD_TOKEN": "a.b.c", "DATABASE_PATH": str(database)}, "--check")
     assert code == 2
