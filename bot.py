@@ -13,7 +13,6 @@ import asyncio
 import logging
 import signal
 import sys
-from pathlib import Path
 
 import aiohttp
 import discord
@@ -133,7 +132,7 @@ def check() -> int:
 
 def backup(target: str) -> int:
     settings, _ = read_settings()  # only the paths matter here; --check reports the rest
-    destination = Path(target).expanduser() if target else settings.backup_to
+    destination = target or settings.backup_to
     try:
         written = backup_database(
             settings.database_path, backup_target(destination, BACKUP_FOLDER, settings.database_path)

@@ -44,7 +44,8 @@ class Settings:
     dev_guild_id: int | None
     api_base: str | None
     gateway_url: str | None
-    backup_to: Path | None = None
+    # As typed: a trailing slash says it is a folder even before the folder exists.
+    backup_to: str | None = None
 
     def require_token(self) -> Secret:
         if self.token is None:
@@ -131,7 +132,7 @@ def read_settings(
         dev_guild_id=int(dev_guild) if dev_guild and dev_guild.isdecimal() else None,
         api_base=get("DISCORD_API_BASE"),
         gateway_url=get("DISCORD_GATEWAY_URL"),
-        backup_to=Path(backup_to).expanduser() if (backup_to := get("BACKUP_TO")) else None,
+        backup_to=get("BACKUP_TO"),
     )
     return settings, problems
 

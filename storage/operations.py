@@ -77,14 +77,18 @@ def pending_migrations(path: Path) -> int:
     return max(len(list_migrations()) - version, 0)
 
 
-def backup_target(destination: Path | None, default_folder: Path, database: Path) -> Path:
+def backup_target(destination: str | None, default_folder: Path, database: Path) -> Path:
     """Where a backup goes: `destination` if it names a file, else a timestamped file in that folder.
 
-    Without a destination it is `default_folder`; the name is `<database stem>-<UTC time>.db`.
+    `destination` names a folder when one exists there or when it ends with a slash; without a
+    destination the folder is `default_folder`. The name is `<database stem>-<UTC time>.db`.
     """
-    folder = default_folder if destination is None else destination
-    if destination is not None and not (destination.is_dir() or str(destination).endswith(os.sep)):
-        return destination
+    folder = default_folder
+    if destination:
+        path = Path(destination).expanduser()
+        if not (path.is_dir() or destination.endswith(("/", os.sep))):
+            return path
+        folder = path
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return folder / f"{database.stem}-{stamp}{BACKUP_SUFFIX}"
 

@@ -81,3 +81,21 @@ async def test_a_backup_of_a_missing_database_is_one_clear_line(tmp_path: Path) 
         f"losers-lounge: there is no database at {tmp_path / 'nothing.db'} to back up (check DATABASE_PATH)."
     )
     assert not (tmp_path / "copy.db").exists()
+
+
+async def test_make_backup_writes_a_timestamped_copy_and_says_where(tmp_path: Path) -> None:
+    database = tmp_path / "lounge.db"
+    store = await Storage.open(database)
+    await store.close()
+    folder = tmp_path / "copies"
+    env = {**os.environ, "DATABASE_PATH": str(database), "BACKUP_TO": f"{folder}{os.sep}"}
+    env.pop("MAKEFLAGS", None)
+    process = await asyncio.create_subprocess_exec(
+        "make", "--no-print-directory", "backup", cwd=PROJECT_DIR, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, output.decode()
+    [line] = output.decode().splitlines()
+    assert re.fullmatch(rf"losers-lounge: backed up {re.escape(str(database))} to {re.escape(str(folder))}/"
+                        r"lounge-\d{8}-\d{6}\.db", line)
