@@ -13,6 +13,8 @@ from dotenv import dotenv_values
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = PROJECT_DIR / "data" / "lounge.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_WEB_HOST = "127.0.0.1"
+DEFAULT_WEB_PORT = 8080
 
 
 class SettingsError(Exception):
@@ -37,6 +39,15 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """Where the live screen listens (port 0: any free port) and, behind a proxy, the address people open."""
+
+    host: str = DEFAULT_WEB_HOST
+    port: int = DEFAULT_WEB_PORT
+    public_url: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     token: Secret | None
     database_path: Path
@@ -44,6 +55,7 @@ class Settings:
     dev_guild_id: int | None
     api_base: str | None
     gateway_url: str | None
+    web: WebSettings | None
     # As typed: a trailing slash says it is a folder even before the folder exists.
     backup_to: str | None = None
 
@@ -65,6 +77,9 @@ SETTINGS_HELP: tuple[tuple[str, str], ...] = (
     ("DEV_GUILD_ID", "a server id to sync commands to instantly while developing (default: global sync)"),
     ("DISCORD_API_BASE", "a Discord-compatible REST API to use instead of Discord's (a proxy, the sandbox)"),
     ("DISCORD_GATEWAY_URL", "the matching gateway WebSocket URL"),
+    ("WEB_HOST", f"the address the live screen listens on (default: {DEFAULT_WEB_HOST})"),
+    ("WEB_PORT", f"its port; off turns the screen off, 0 takes any free port (default: {DEFAULT_WEB_PORT})"),
+    ("PUBLIC_URL", "the address people open, when the bot sits behind a reverse proxy"),
     ("BACKUP_TO", "where --backup (make backup) writes: a file, or a folder (default: backups/)"),
 )
 
@@ -100,7 +115,30 @@ def _problems(values: Mapping[str, str]) -> list[str]:
         value = get(name)
         if value and not value.startswith(schemes):
             problems.append(f"{name} must start with {' or '.join(schemes)}, or be left empty.")
+    port = get("WEB_PORT")
+    if port and port.lower() != "off" and not _is_port(port):
+        problems.append(f"WEB_PORT must be a port number (0-65535) or off, not {port[:20]!r}.")
+    public_url = get("PUBLIC_URL")
+    if public_url and not public_url.startswith(("http://", "https://")):
+        problems.append("PUBLIC_URL must start with http:// or https://, like https://lounge.example.org.")
     return problems
+
+
+def _is_port(text: str) -> bool:
+    return text.isdecimal() and int(text) <= 65535
+
+
+def _web_settings(host: str | None, port: str | None, public_url: str | None) -> WebSettings | None:
+    """The live screen's settings; None when WEB_PORT is `off` (malformed values: their defaults)."""
+    if port is not None and port.lower() == "off":
+        return None
+    if public_url is not None and not public_url.startswith(("http://", "https://")):
+        public_url = None
+    return WebSettings(
+        host=host or DEFAULT_WEB_HOST,
+        port=int(port) if port is not None and _is_port(port) else DEFAULT_WEB_PORT,
+        public_url=public_url.rstrip("/") if public_url else None,
+    )
 
 
 _URL_SCHEMES = (("DISCORD_API_BASE", ("http://", "https://")), ("DISCORD_GATEWAY_URL", ("ws://", "wss://")))
@@ -132,6 +170,7 @@ def read_settings(
         dev_guild_id=int(dev_guild) if dev_guild and dev_guild.isdecimal() else None,
         api_base=get("DISCORD_API_BASE"),
         gateway_url=get("DISCORD_GATEWAY_URL"),
+        web=_web_settings(get("WEB_HOST"), get("WEB_PORT"), get("PUBLIC_URL")),
         backup_to=get("BACKUP_TO"),
     )
     return settings, problems

@@ -21,6 +21,7 @@ from storage.privacy import PrivacyStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
 from storage.rsvps import RsvpStore
+from storage.screens import ScreenStore
 
 __all__ = [
     "ArrivalStore",
@@ -39,6 +40,7 @@ __all__ = [
     "ReportStore",
     "ResultStore",
     "RsvpStore",
+    "ScreenStore",
     "Storage",
 ]
 
@@ -57,6 +59,7 @@ class Storage:
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
         self.outbox = OutboxStore(database)
+        self.screens = ScreenStore(database)
         self.privacy = PrivacyStore(database)
 
     @classmethod
