@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from ui.invitation import promotion_message
 from ui.privacy import forgotten_text, privacy_embed
 
 if TYPE_CHECKING:
@@ -42,9 +43,8 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="You
         # A going guest who left freed a place: the waitlist moves up as it would after any answer.
         for party_id in done.open_parties:
             party = await store.parties.get(party_id)
-            promoted = await store.rsvps.promote_waitlisted(party_id)
-            if party is not None and promoted:
-                await self.bot.invitations.tell_promoted(party, promoted, None)
+            if party is not None:
+                await store.rsvps.promote_waitlisted(party_id, notice=promotion_message(party.name))
 
 
 async def setup(bot: LoungeBot) -> None:
