@@ -1,6 +1,7 @@
 """`LoungeBot`: the discord.py bot, holding the storage and the channel pacer the entry point hands it.
 
-Start-up (`setup_hook`) runs in a fixed order: migrate the database, load every cog (which register
+Start-up (`setup_hook`) runs in a fixed order: migrate the database, start the live screen's web server
+(when WEB_PORT is not off), load every cog (which register
 their persistent buttons), then sync the command tree only if its payload changed since the last sync.
 Nothing here waits on the gateway. Shutdown unloads the cogs (their tasks cancelled) and stops the
 pacer before discord.py closes the connection; the entry point closes the database last.
@@ -17,10 +18,13 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from lounge.counters import Counters
-from lounge.invitations import Invitations
-from lounge.pacer import ChannelPacer
+from live.counter import Counters
+from live.invitations import Invitations
+from live.outbox import OutboxDelivery
+from live.pacer import ChannelPacer
+from lounge.settings import WebSettings
 from storage import Storage
+from web.server import ScreenServer
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +60,12 @@ discord.VoiceClient.warn_dave = False
 
 class LoungeBot(commands.AutoShardedBot):
     def __init__(
-        self, store: Storage, *, dev_guild_id: int | None = None, pacer: ChannelPacer | None = None
+        self,
+        store: Storage,
+        *,
+        dev_guild_id: int | None = None,
+        pacer: ChannelPacer | None = None,
+        web: WebSettings | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -68,15 +77,21 @@ class LoungeBot(commands.AutoShardedBot):
         self.store = store
         self.pacer = pacer or ChannelPacer()
         self.dev_guild_id = dev_guild_id
+        self.outbox = OutboxDelivery(self)
         self.invitations = Invitations(self)
         self.counters = Counters(self)
+        # None when WEB_PORT is off: /party screen then says the screen is turned off.
+        self.screen = ScreenServer(store, web) if web is not None else None
 
     async def setup_hook(self) -> None:
         version = await self.store.database.migrate()
         log.info("Database ready at schema version %s", version)
+        if self.screen is not None:
+            await self.screen.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
+        await self.outbox.start()
         await self.counters.start()
         await self.invitations.start()
 
@@ -108,6 +123,19 @@ class LoungeBot(commands.AutoShardedBot):
         log.info("Synced %d commands (%s)", len(synced), target)
         return True
 
+    async def on_guild_channel_update(
+        self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
+    ) -> None:
+        self._permissions_changed()
+
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        self._permissions_changed()
+
+    def _permissions_changed(self) -> None:
+        # A host may just have given back a permission the bot lacked: try what was held back.
+        self.outbox.permissions_changed()
+        self.counters.permissions_changed()
+
     async def close(self) -> None:
         # Cogs first, so their loops stop before the connection and database they use go away.
         for extension in reversed(list(self.extensions)):
@@ -115,7 +143,10 @@ class LoungeBot(commands.AutoShardedBot):
                 await self.unload_extension(extension)
             except commands.ExtensionError:
                 log.exception("Unloading %s failed", extension)
+        await self.outbox.close()
         await self.invitations.close()
         await self.counters.close()
+        if self.screen is not None:
+            await self.screen.close()
         await self.pacer.close()
         await super().close()

@@ -26,6 +26,7 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -44,6 +45,10 @@ Params = Sequence[Any] | dict[str, Any]
 T = TypeVar("T")
 # A group commit holds at most this many calls: bounds the wait of the last one in the group.
 GROUP_LIMIT = 256
+
+# The transaction this task is inside, if any: a store read called from within another store's use case
+# (the wrap-up read while the party closes) joins that transaction instead of waiting on the lock.
+_current: ContextVar[Transaction | None] = ContextVar("lounge_transaction", default=None)
 
 
 class DatabaseUnavailable(Exception):
@@ -86,9 +91,10 @@ class _Touches:
 class Transaction(_Touches):
     """Statements inside one open `BEGIN IMMEDIATE`; only `Database.transaction()` makes these."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, database: Database) -> None:
         super().__init__()
         self._connection = connection
+        self.database = database
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Runs one statement; returns the last inserted rowid (for INSERTs) or the rows changed."""
@@ -118,6 +124,7 @@ class Work(_Touches):
     def __init__(self, connection: sqlite3.Connection) -> None:
         super().__init__()
         self._connection = connection
+        self.result: Any = None
 
     def execute(self, sql: str, params: Params = ()) -> int:
         """Runs one statement; returns the last inserted rowid (for INSERTs) or the rows changed."""
@@ -238,10 +245,18 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """One atomic unit of work: everything inside commits together or not at all."""
+        """One atomic unit of work: everything inside commits together or not at all.
+
+        Called again inside one (same task), it joins the outer transaction: the outer one commits.
+        """
+        outer = self._joined()
+        if outer is not None:
+            yield outer
+            return
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
-            tx = Transaction(self._connection)
+            tx = Transaction(self._connection, self)
+            token = _current.set(tx)
             try:
                 yield tx
             except BaseException:
@@ -250,6 +265,9 @@ class Database:
                 raise
             else:
                 await self._connection.execute("COMMIT")
+            finally:
+                # Before the listeners run: a task they start must not think it is inside this one.
+                _current.reset(token)
         if tx.touched:
             self.changes.publish(tx.touched)
 
@@ -261,6 +279,13 @@ class Database:
         Returns (or raises) only after the COMMIT that holds this call's work. `fn` must not await and
         must not keep `work` after it returns.
         """
+        outer = self._joined()
+        if outer is not None:
+            # Inside a transaction of this task (a use case calling a store): join it, as reads do.
+            work = await self._on_thread(partial(_run_in_savepoint, fn=fn))
+            for party_id, topics in work.touched.items():
+                outer.touch(party_id, *topics)
+            return work.result
         job: _Job[T] = _Job(fn, asyncio.get_running_loop().create_future())
         self._queued.append(job)
         if self._committer is None or self._committer.done():
@@ -269,6 +294,8 @@ class Database:
 
     async def read(self, fn: Callable[[Work], T]) -> T:
         """Runs `fn(work)` on the database thread in one snapshot (one trip, not one per statement)."""
+        if self._joined() is not None:
+            return await self._on_thread(lambda connection: fn(Work(connection)))
         async with self._lock:
             return await self._on_thread(lambda connection: _read_on_thread(connection, fn))
 
@@ -319,7 +346,13 @@ class Database:
                 else:
                     job.future.set_result(job.result)
 
+    def _joined(self) -> Transaction | None:
+        tx = _current.get()
+        return tx if tx is not None and tx.database is self else None
+
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        if (tx := self._joined()) is not None:
+            return await tx.fetch_one(sql, params)
         # execute_fetchall is one round trip to the database thread; execute, fetchone and close are three,
         # each waiting its turn on a busy event loop while the lock is held.
         async with self._lock:
@@ -327,6 +360,8 @@ class Database:
         return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        if (tx := self._joined()) is not None:
+            return await tx.fetch_all(sql, params)
         async with self._lock:
             return list(await self._connection.execute_fetchall(sql, params))
 
@@ -361,6 +396,20 @@ def _commit_group(connection: sqlite3.Connection, *, group: list[_Job[Any]]) -> 
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
+
+
+def _run_in_savepoint(connection: sqlite3.Connection, *, fn: Callable[[Work], Any]) -> Work:
+    """On the database thread, inside an open transaction: `fn` in a savepoint, undone if it raises."""
+    work = Work(connection)
+    connection.execute("SAVEPOINT job")
+    try:
+        work.result = fn(work)
+    except BaseException:
+        connection.execute("ROLLBACK TO job")
+        connection.execute("RELEASE job")
+        raise
+    connection.execute("RELEASE job")
+    return work
 
 
 def _read_on_thread(connection: sqlite3.Connection, fn: Callable[[Work], T]) -> T:

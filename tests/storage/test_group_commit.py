@@ -28,6 +28,23 @@ async def party(store: Storage) -> Party:
     return await store.parties.create(10, 1, PartySettings(name="Losers Lounge"))
 
 
+async def holding_the_lock(store: Storage) -> tuple[asyncio.Task[None], asyncio.Event]:
+    """Another task's open transaction, so that run() calls queue up; set the event to let it commit.
+
+    A separate task: one created inside the transaction would join it (storage.database's ContextVar).
+    """
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with store.database.transaction():
+            held.set()
+            await release.wait()
+
+    task = asyncio.create_task(hold())
+    await held.wait()
+    return task, release
+
+
 def committed(path: Path, interaction_id: int) -> bool:
     """Whether another connection (as after a crash) sees the pledge: only committed rows are visible."""
     with sqlite3.connect(path) as c:
@@ -94,13 +111,18 @@ async def test_a_failing_member_rolls_back_only_its_own_statements(store: Storag
 
         return fn
 
-    async with store.database.transaction():
-        # Held open, so all five queue up and go into one group.
-        tasks = [
-            asyncio.create_task(store.database.run(write(f"k{n}", fail=n in (1, 3)))) for n in range(5)
-        ]
-        await asyncio.sleep(0.05)
+    commits: list[str] = []
+    await store.database._connection.set_trace_callback(
+        lambda sql: commits.append(sql) if sql == "COMMIT" else None
+    )
+    holder, release = await holding_the_lock(store)
+    # The lock is held, so all five queue up and go into one group.
+    tasks = [asyncio.create_task(store.database.run(write(f"k{n}", fail=n in (1, 3)))) for n in range(5)]
+    await asyncio.sleep(0.05)
+    release.set()
+    await holder
     outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    assert len(commits) == 2  # the holder's, then the group's
     assert [type(o).__name__ for o in outcomes] == ["str", "ValueError", "str", "ValueError", "str"]
     rows = await store.database.fetch_all("SELECT key FROM meta WHERE key LIKE 'k%' ORDER BY key")
     keys = [row[0] for row in rows]
@@ -145,13 +167,38 @@ async def test_listeners_hear_of_a_group_after_its_commit_and_never_of_a_refusal
 
 
 async def test_a_caller_cancelled_before_its_turn_changes_nothing(store: Storage, party: Party) -> None:
-    async with store.database.transaction():
-        task = asyncio.create_task(
-            store.fundraising.add_pledge(party.id, 1, "a", 500, anonymous=False, note=None, interaction_id=9)
-        )
-        await asyncio.sleep(0.05)
-        task.cancel()
+    holder, release = await holding_the_lock(store)
+    task = asyncio.create_task(
+        store.fundraising.add_pledge(party.id, 1, "a", 500, anonymous=False, note=None, interaction_id=9)
+    )
+    await asyncio.sleep(0.05)
+    task.cancel()
+    release.set()
+    await holder
     with pytest.raises(asyncio.CancelledError):
         await task
     await store.fundraising.add_pledge(party.id, 2, "b", 600, anonymous=False, note=None, interaction_id=10)
     assert await store.database.fetch_value("SELECT group_concat(interaction_id) FROM pledges") == "10"
+
+
+async def test_run_and_read_inside_a_transaction_join_it(store: Storage, party: Party) -> None:
+    heard: list[int] = []
+    store.database.changes.subscribe(lambda party_id, topics: heard.append(party_id))
+    # Inside a use case's transaction (closing the party reads the counter), the one-trip calls join it
+    # instead of waiting for the lock that transaction holds.
+    with pytest.raises(RuntimeError, match="undo"):
+        async with asyncio.timeout(5), store.database.transaction():
+            await store.fundraising.add_pledge(
+                party.id, 1, "a", 500, anonymous=False, note=None, interaction_id=1
+            )
+            figures = await store.fundraising.counter_figures(party.id)
+            assert figures.pledged_cents == 500
+            raise RuntimeError("undo")
+    assert await store.database.fetch_value("SELECT count(*) FROM pledges") == 0
+    assert heard == []
+    async with asyncio.timeout(5), store.database.transaction():
+        await store.fundraising.add_pledge(
+            party.id, 1, "a", 700, anonymous=False, note=None, interaction_id=2
+        )
+    assert (await store.fundraising.counter_figures(party.id)).pledged_cents == 700
+    assert heard == [party.id]
