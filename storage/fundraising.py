@@ -160,24 +160,32 @@ async def _require_open(tx: Transaction, party_id: int) -> None:
         raise Refusal(CLOSED)
 
 
-async def _paid_ids(tx: Transaction, party_id: int, user_id: int) -> set[int]:
+def _paid_ids(work: Work, party_id: int, user_id: int) -> set[int]:
     """Which of the member's live pledges their recorded payments pay (dues first, then oldest first)."""
-    rows = await tx.fetch_all(
+    rows = work.fetch_all(
         "SELECT id, amount_cents FROM pledges WHERE party_id = ? AND user_id = ? AND cancelled_at IS NULL "
         "ORDER BY id",
         (party_id, user_id),
     )
-    received = await tx.fetch_value(
+    received = work.fetch_value(
         "SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE party_id = ? AND user_id = ?",
         (party_id, user_id),
     )
     # Waived or cancelled dues take nothing from what the member paid.
-    dues = await tx.fetch_value(
+    dues = work.fetch_value(
         "SELECT COALESCE(SUM(amount_cents), 0) FROM dues "
         "WHERE party_id = ? AND user_id = ? AND status IN ('owed', 'paid')",
         (party_id, user_id),
     )
     return paid_pledges([(row[0], row[1]) for row in rows], received, dues)
+
+
+def _member_pledges(work: Work, party_id: int, user_id: int) -> list[OwnPledge]:
+    rows = work.fetch_all(
+        "SELECT * FROM pledges WHERE party_id = ? AND user_id = ? ORDER BY id", (party_id, user_id)
+    )
+    paid = _paid_ids(work, party_id, user_id)
+    return [OwnPledge(_pledge(row), number, row["id"] in paid) for number, row in enumerate(rows, start=1)]
 
 
 class FundraisingStore:
@@ -237,7 +245,9 @@ class FundraisingStore:
             await _require_open(tx, row["party_id"])
             if row["cancelled_at"] is not None:
                 raise Refusal("That pledge is already cancelled.")
-            if pledge_id in await _paid_ids(tx, row["party_id"], user_id):
+            # read() joins this transaction: one trip for the three reads.
+            party_id = row["party_id"]
+            if pledge_id in await self._db.read(lambda work: _paid_ids(work, party_id, user_id)):
                 raise Refusal("That pledge is paid, so it stays. Thank you!")
             await tx.execute(
                 "UPDATE pledges SET cancelled_at = ? WHERE id = ?", (to_text(utc_now()), pledge_id)
@@ -297,14 +307,8 @@ class FundraisingStore:
 
     async def member_pledges(self, party_id: int, user_id: int) -> list[OwnPledge]:
         """The member's pledges in this party, oldest first, each marked paid or not."""
-        async with self._db.transaction() as tx:
-            rows = await tx.fetch_all(
-                "SELECT * FROM pledges WHERE party_id = ? AND user_id = ? ORDER BY id", (party_id, user_id)
-            )
-            paid = await _paid_ids(tx, party_id, user_id)
-        return [
-            OwnPledge(_pledge(row), number, row["id"] in paid) for number, row in enumerate(rows, start=1)
-        ]
+        # One trip and one snapshot; bounded by this member's pledges, not the party's.
+        return await self._db.read(lambda work: _member_pledges(work, party_id, user_id))
 
     async def claim_milestones(
         self,
