@@ -17,6 +17,11 @@ import sys
 import aiohttp
 import discord
 
+try:
+    import uvloop
+except ImportError:  # requirements.txt installs it wherever it builds (not on Windows)
+    uvloop = None
+
 from lounge import VERSION
 from lounge.client import LoungeBot, use_discord_endpoints
 from lounge.logs import configure_logging
@@ -155,7 +160,10 @@ def start() -> int:
     configure_logging(log_level_number(settings), secrets=[token.reveal()])
     use_discord_endpoints(settings.api_base, settings.gateway_url)
     try:
-        asyncio.run(run(settings, token))
+        # uvloop's event loop: interactions, HTTP replies and aiosqlite's hand-backs all cost less of the one
+        # core the bot runs on (BENCHMARKS.md, "Faster plumbing").
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop if uvloop else None) as runner:
+            runner.run(run(settings, token))
     except StartFailed as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
