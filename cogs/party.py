@@ -115,7 +115,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if not manages_server(interaction):
             raise Refusal("Only members with Manage Server can open a party; they become its first hosts.")
         _check_role(host_role)
-        schedule = plan_schedule(starts=starts, ends=ends, timezone=timezone)
+        schedule = plan_schedule(starts=starts, ends=ends, timezone=timezone, now=utc_now())
         settings = _settings_from_options(
             name=name,
             venue=venue,
@@ -160,6 +160,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
                 starts=starts,
                 ends=ends,
                 timezone=timezone,
+                now=utc_now(),
                 current=Schedule(party.starts_at, party.ends_at, party.timezone),
             )
         settings = _settings_from_options(

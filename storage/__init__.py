@@ -19,6 +19,7 @@ from storage.meta import MetaStore
 from storage.outbox import OutboxStore, OutgoingMessage
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
+from storage.privacy import PrivacyStore
 from storage.reminders import ReminderStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
@@ -39,6 +40,7 @@ __all__ = [
     "PartyMessageStore",
     "PartySettings",
     "PartyStore",
+    "PrivacyStore",
     "ReminderStore",
     "ReportStore",
     "ResultStore",
@@ -65,6 +67,7 @@ class Storage:
         self.fundraising = FundraisingStore(database)
         self.outbox = OutboxStore(database)
         self.screens = ScreenStore(database)
+        self.privacy = PrivacyStore(database)
         self.reminders = ReminderStore(database)
         self.scheduled_events = ScheduledEventStore(database)
 

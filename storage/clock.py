@@ -1,8 +1,9 @@
 """How storage writes and reads moments: aware UTC datetimes in, ISO-8601 UTC text in the database.
 
-`utc_now()` is also the project's clock seam: `travel()` moves it forward so a test can cross the
-24 hours before a party in a moment, and whatever waits on the clock (the reminder scheduler)
-subscribes with `on_travel()` to look again at once.
+`utc_now()` is the one clock every stored moment comes from, and the project's clock seam. `use_clock`
+swaps in another for a simulated night (the demo plays a whole evening in a minute, on the story's own
+clock); `travel()` moves the time forward so a test can cross the 24 hours before a party in a moment,
+and whatever waits on the clock (the reminder scheduler) subscribes with `on_travel()` to look again.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+_clock: Callable[[], datetime] | None = None
 _offset = timedelta()
 _travellers: list[Callable[[], None]] = []
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC) + _offset
+    return (datetime.now(UTC) if _clock is None else _clock()) + _offset
 
 
 def travel(delta: timedelta) -> None:
@@ -41,6 +43,12 @@ def on_travel(callback: Callable[[], None]) -> Callable[[], None]:
             _travellers.remove(callback)
 
     return unsubscribe
+
+
+def use_clock(clock: Callable[[], datetime] | None) -> None:
+    """Makes `clock` (returning aware datetimes) the time of this process; None restores the real one."""
+    global _clock
+    _clock = clock
 
 
 def to_text(moment: datetime | None) -> str | None:
