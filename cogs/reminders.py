@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 # The longest the scheduler sleeps without looking again: a start moved closer is seen within it.
 MAX_NAP = 60.0
+# How long unloading waits for the decision in progress before cancelling it.
+STOP_TIMEOUT = 10.0
 
 
 class StopRemindersButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=STOP_REMINDERS_TEMPLATE):
@@ -73,6 +75,7 @@ class RemindersCog(commands.Cog):
         self.bot = bot
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._unsubscribe = lambda: None
 
     async def cog_load(self) -> None:
@@ -89,10 +92,17 @@ class RemindersCog(commands.Cog):
 
     async def cog_unload(self) -> None:
         self._unsubscribe()
+        # Asked to stop, not cancelled: a cancel landing on the BEGIN or COMMIT of a decision would leave
+        # the shared connection inside a transaction. The loop stops between decisions.
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), STOP_TIMEOUT)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
         self.bot.remove_dynamic_items(StopRemindersButton)
 
     def _on_change(self, party_id: int, topics: frozenset[Topic]) -> None:
@@ -102,13 +112,16 @@ class RemindersCog(commands.Cog):
 
     async def _run(self) -> None:
         store = self.bot.store.reminders
-        while True:
+        while not self._stopping:
             self._wake.clear()
             nap = MAX_NAP
             try:
                 for told in await store.decide_dues_reminders(dues_reminder_message):
                     log.info("Dues reminder for member %s of party %s queued", told.user_id, told.party.id)
-                while (decision := await store.decide_next(utc_now(), reminder_message)) is not None:
+                while (
+                    not self._stopping
+                    and (decision := await store.decide_next(utc_now(), reminder_message)) is not None
+                ):
                     log.info(
                         "Reminder %s of party %s %s (%d members)",
                         decision.reminder.id,

@@ -143,6 +143,8 @@ class PrivacyStore:
                 user_id,
             )
             rsvps = await tx.execute("DELETE FROM rsvps WHERE user_id = ?", (user_id,))
+            # A "no reminders" choice names the member too; with their RSVPs gone nothing would be sent.
+            await tx.execute("DELETE FROM reminder_optouts WHERE user_id = ?", (user_id,))
             pledges = await tx.execute(
                 "UPDATE pledges SET display_name = ?, note = NULL WHERE user_id = ?", (FORMER_GUEST, user_id)
             )
