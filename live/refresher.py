@@ -60,11 +60,10 @@ class LiveRefresher(Generic[K]):
             if wait > 0:
                 await asyncio.sleep(wait)
             self._dirty.discard(key)
-            # Spaced from the start: the channel pacer already spaces the writes, so a refresh that
-            # waited there is followed by the next one at once, and the last figures show a wait sooner.
-            self._last_refresh[key] = time.monotonic()
             try:
                 await self._refresh(key)
             except Exception:
                 # One failed refresh must not stop the loop; the next mark tries again.
                 log.exception("Refreshing %s %s failed", self.name, key)
+            # Spaced from the end: a refresh that waited in the channel pacer must not be followed at once.
+            self._last_refresh[key] = time.monotonic()
