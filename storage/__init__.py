@@ -19,6 +19,7 @@ from storage.meta import MetaStore
 from storage.outbox import OutboxStore, OutgoingMessage
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
+from storage.privacy import PrivacyStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
 from storage.rsvps import RsvpStore
@@ -37,6 +38,7 @@ __all__ = [
     "PartyMessageStore",
     "PartySettings",
     "PartyStore",
+    "PrivacyStore",
     "ReportStore",
     "ResultStore",
     "RsvpStore",
@@ -61,6 +63,7 @@ class Storage:
         self.fundraising = FundraisingStore(database)
         self.outbox = OutboxStore(database)
         self.screens = ScreenStore(database)
+        self.privacy = PrivacyStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:
