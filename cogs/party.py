@@ -10,6 +10,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from lounge.guards import guild_id_of, manages_server, open_party_as_host, require_host, shown_party
+from lounge.replies import send_reply
+from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.money import parse_amount
 from rules.schedule import Schedule, plan_schedule
@@ -88,7 +90,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         self.bot = bot
         super().__init__()
 
-    @app_commands.command(name="create")
+    @app_commands.command(name="create", extras={PUBLIC_REPLY: True})
     @app_commands.describe(**_SETTING_DESCRIPTIONS)
     async def create(
         self,
@@ -123,11 +125,14 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             announce_channel=announce_channel,
         )
         party = await self.bot.store.parties.create(guild_id, interaction.user.id, settings)
-        await interaction.response.send_message(
-            f"The party is open. {interaction.user.mention} is hosting.", embed=party_card(party)
+        await send_reply(
+            interaction,
+            f"The party is open. {interaction.user.mention} is hosting.",
+            embed=party_card(party),
+            ephemeral=False,
         )
 
-    @app_commands.command(name="edit")
+    @app_commands.command(name="edit", extras={PUBLIC_REPLY: True})
     @app_commands.describe(**_SETTING_DESCRIPTIONS)
     async def edit(
         self,
@@ -172,8 +177,8 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if settings.capacity is not None:
             promoted = await self.bot.store.rsvps.promote_waitlisted(party.id)
             await self.bot.invitations.tell_promoted(party, promoted, interaction.channel_id)
-        await interaction.response.send_message(
-            "Party updated.", embed=party_card(party, await self._night(party))
+        await send_reply(
+            interaction, "Party updated.", embed=party_card(party, await self._night(party)), ephemeral=False
         )
 
     @app_commands.command(name="show")

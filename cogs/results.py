@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from cogs.choices import announced_category_choices, nominee_choices, unannounced_category_choices
 from lounge.guards import guild_id_of, open_party_as_host
+from lounge.replies import reply_privately
 from rules import Refusal
 from rules.dues import DuesStatus, door_verdict
 from rules.money import format_cents
@@ -176,7 +177,7 @@ class NightCog(commands.Cog):
                     f"{member.display_name} already arrived at {discord_timestamp(arrival.arrived_at, 't')} "
                     f"({discord_timestamp(arrival.arrived_at, 'R')})."
                 )
-        await interaction.response.send_message(message, ephemeral=True)
+        await reply_privately(interaction, message)
 
     @app_commands.command(name="losers")
     async def losers(self, interaction: discord.Interaction[LoungeBot]) -> None:

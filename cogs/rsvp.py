@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from lounge.deadlines import admit
 from lounge.guards import NO_PARTY, guild_id_of, shown_party
 from lounge.replies import reply_privately, report_error
 from rules import Refusal
@@ -119,6 +120,9 @@ class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=RSVP_T
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> RsvpButton:
         return cls(int(match["party_id"]), match["status"])  # type: ignore[arg-type]
+
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        return admit(interaction)
 
     async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
         # discord.py only logs what a DynamicItem raises: the caller must still hear back.

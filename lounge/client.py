@@ -20,13 +20,13 @@ from discord.ext import commands
 from lounge.counters import Counters
 from lounge.invitations import Invitations
 from lounge.pacer import ChannelPacer
+from lounge.tree import LoungeTree
 from storage import Storage
 
 log = logging.getLogger(__name__)
 
 # Loaded in this order; a cog may rely on the ones before it.
 EXTENSIONS: tuple[str, ...] = (
-    "cogs.errors",
     "cogs.party",
     "cogs.ballot",
     "cogs.rsvp",
@@ -64,6 +64,7 @@ class LoungeBot(commands.AutoShardedBot):
             # User text must never ping: every send is silent unless a call opts in to one named user.
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            tree_cls=LoungeTree,
         )
         self.store = store
         self.pacer = pacer or ChannelPacer()

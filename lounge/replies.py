@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from rules import Refusal
+from storage.database import DatabaseBusy, TooLate
 
 log = logging.getLogger(__name__)
 
@@ -17,11 +18,20 @@ ALREADY_ACKNOWLEDGED = 40060
 UNKNOWN_INTERACTION = 10062
 
 
-async def reply_privately(
-    interaction: discord.Interaction, content: str | None = None, *, embed: discord.Embed | None = None
+BUSY = (
+    "The bot's database is busy right now, so nothing was recorded. Try again in a moment."
+)
+
+
+async def send_reply(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    ephemeral: bool,
 ) -> None:
-    """Answers only the caller, whether or not the interaction was already acknowledged."""
-    kwargs: dict[str, object] = {"ephemeral": True, "allowed_mentions": discord.AllowedMentions.none()}
+    """Answers the interaction, whether or not it was already acknowledged (deferred while it waited)."""
+    kwargs: dict[str, object] = {"ephemeral": ephemeral, "allowed_mentions": discord.AllowedMentions.none()}
     if content is not None:
         kwargs["content"] = content
     if embed is not None:
@@ -32,11 +42,36 @@ async def reply_privately(
         await interaction.response.send_message(**kwargs)  # type: ignore[arg-type]
 
 
+async def reply_privately(
+    interaction: discord.Interaction, content: str | None = None, *, embed: discord.Embed | None = None
+) -> None:
+    """Answers only the caller, whether or not the interaction was already acknowledged."""
+    await send_reply(interaction, content, embed=embed, ephemeral=True)
+
+
+async def update_message(
+    interaction: discord.Interaction,
+    *,
+    content: str,
+    embed: discord.Embed,
+    view: discord.ui.View | None,
+) -> None:
+    """Replaces the message a component sits on, after a deferred update (type 6) as well as before."""
+    if interaction.response.is_done():
+        await interaction.edit_original_response(content=content, embed=embed, view=view)
+    else:
+        await interaction.response.edit_message(content=content, embed=embed, view=view)
+
+
 def user_message_for(error: BaseException) -> str | None:
     """What to tell the user about `error`, or None when it needs no answer (a duplicate delivery)."""
     original = _root_cause(error)
     if isinstance(original, Refusal):
         return str(original)
+    if isinstance(original, DatabaseBusy):
+        return BUSY
+    if isinstance(original, TooLate):
+        return None
     if isinstance(original, app_commands.NoPrivateMessage):
         return "This command works inside a server, not in direct messages."
     if isinstance(original, app_commands.CheckFailure):
@@ -61,8 +96,10 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     """Answers the caller privately about `error`; unexpected errors are logged under a short code."""
     message = user_message_for(error)
     if message is None:
-        log.info("Interaction %s was already answered (a duplicate delivery); ignoring", interaction.id)
+        log.info("Interaction %s was already answered or is past its deadline; not answering", interaction.id)
         return
+    if message == BUSY:
+        log.warning("Interaction %s found the database busy: %s", interaction.id, _root_cause(error))
     if message == "":
         code = secrets.token_hex(3)
         command = interaction.command.qualified_name if interaction.command else interaction.data

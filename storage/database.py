@@ -9,6 +9,10 @@ later takes back.
 Migrations are the numbered files in `storage/migrations/` (`0001_initial.sql`, ...). Each is applied
 in its own transaction together with `PRAGMA user_version`, so a crash leaves the database at a whole
 version, never between two.
+
+A caller answering someone against a deadline (a Discord interaction) installs a `Deadline` in
+`answer_deadline` for its own task: the database then lets it know while it waits (so it can acknowledge in
+time) and asks it once more right before COMMIT, so nothing is kept that its caller was told failed.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -34,9 +39,44 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 Params = Sequence[Any] | dict[str, Any]
 
+# NO_SUCH_ID: sqlite3 refuses to bind an int outside SQLite's 64-bit INTEGER (OverflowError). Ids come from
+# custom_ids and options anyone can forge, and no row can carry such an id: a read finds nothing.
+
 
 class DatabaseUnavailable(Exception):
     """The database file cannot be opened or written; the message says which path and why."""
+
+
+class DatabaseBusy(Exception):
+    """Another process held the database for longer than `busy_timeout`; nothing was written."""
+
+
+class TooLate(Exception):
+    """The caller's deadline passed before COMMIT, so the transaction was rolled back: nothing changed."""
+
+
+class Deadline(Protocol):
+    """Someone waiting on this task's database work, who must hear back in time."""
+
+    def waiting(self) -> AbstractAsyncContextManager[None]:
+        """Held while this task waits for or uses the connection."""
+
+    async def may_commit(self) -> bool:
+        """Whether the caller can still be told the outcome; False rolls the transaction back."""
+
+
+# Set per task (see `Deadline`); None for the bot's own background work.
+answer_deadline: ContextVar[Deadline | None] = ContextVar("answer_deadline", default=None)
+
+
+@asynccontextmanager
+async def _no_wait() -> AsyncIterator[None]:
+    yield
+
+
+def _waiting() -> AbstractAsyncContextManager[None]:
+    deadline = answer_deadline.get()
+    return _no_wait() if deadline is None else deadline.waiting()
 
 
 @dataclass(frozen=True)
@@ -85,11 +125,13 @@ class Transaction:
         await self._connection.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        rows = await self._connection.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+        return next(iter(await self.fetch_all(sql, params)), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        return list(await self._connection.execute_fetchall(sql, params))
+        try:
+            return list(await self._connection.execute_fetchall(sql, params))
+        except OverflowError:
+            return []  # see NO_SUCH_ID
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -185,11 +227,19 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """One atomic unit of work: everything inside commits together or not at all."""
-        async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
+        async with _waiting(), self._lock:
+            try:
+                await self._connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise DatabaseBusy(str(exc)) from exc
+                raise
             tx = Transaction(self._connection)
             try:
                 yield tx
+                deadline = answer_deadline.get()
+                if deadline is not None and not await deadline.may_commit():
+                    raise TooLate("the answer's deadline passed before COMMIT")
             except BaseException:
                 # BaseException too: a task cancelled mid-write must not leave the transaction open.
                 await self._connection.execute("ROLLBACK")
@@ -202,13 +252,14 @@ class Database:
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         # execute_fetchall is one round trip to the database thread; execute, fetchone and close are three,
         # each waiting its turn on a busy event loop while the lock is held.
-        async with self._lock:
-            rows = await self._connection.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+        return next(iter(await self.fetch_all(sql, params)), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._lock:
-            return list(await self._connection.execute_fetchall(sql, params))
+        async with _waiting(), self._lock:
+            try:
+                return list(await self._connection.execute_fetchall(sql, params))
+            except OverflowError:
+                return []  # see NO_SUCH_ID
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
