@@ -15,7 +15,7 @@ from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.money import parse_amount
 from rules.schedule import Schedule, plan_schedule
-from rules.text import clean_name
+from rules.text import clean_name, inert
 from rules.times import matching_timezones
 from storage import Party, PartySettings
 from ui.chart import money_chart
@@ -240,7 +240,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
                 io.BytesIO(results_csv(await reports.results(party.id))), filename=f"{stem}-results.csv"
             ),
         ]
-        await interaction.followup.send(f"The export of {party.name}:", files=files, ephemeral=True)
+        await interaction.followup.send(f"The export of {inert(party.name)}:", files=files, ephemeral=True)
 
     async def _night(self, party: Party) -> NightSoFar:
         store = self.bot.store

@@ -15,7 +15,7 @@ from lounge.replies import reply_privately
 from rules import Refusal
 from rules.dues import DuesStatus, door_verdict
 from rules.money import format_cents
-from rules.text import clean_note, excerpt
+from rules.text import clean_note, excerpt, inert
 from rules.times import discord_timestamp
 from storage import Party
 from storage.results import Result
@@ -81,7 +81,8 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
         )
         result = outcome.result
         embed = render.announcement(party, result, outcome.passed_over, outcome.tally)
-        reply = f"Announced: **{result.winner.name}** wins {result.category_name}."
+        winner_name = inert(result.winner.name)
+        reply = f"Announced: **{winner_name}** wins {inert(result.category_name)}."
         try:
             message = await self.bot.pacer.send(channel.id, lambda: channel.send(embed=embed))
         except discord.HTTPException as exc:
@@ -91,7 +92,7 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
             await self.bot.store.results.set_announcement(result.id, channel.id, message.id)
             reply += f" Posted in {channel.mention}."
         if outcome.new_dues is not None:
-            reply += f" {result.winner.name} now owes {format_cents(outcome.new_dues.amount_cents)}."
+            reply += f" {winner_name} now owes {format_cents(outcome.new_dues.amount_cents)}."
             if outcome.new_dues.status is DuesStatus.PAID:
                 reply += " Their payments already cover it."
         await interaction.followup.send(reply, ephemeral=True)
@@ -116,10 +117,11 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
         result = outcome.result
         channel_id = result.announce_channel_id or party.announce_channel_id or interaction.channel_id
         channel = self.bot.get_channel(channel_id) if channel_id else None
-        reply = f"Withdrawn: {result.winner.name} for {result.category_name}."
+        winner_name = inert(result.winner.name)
+        reply = f"Withdrawn: {winner_name} for {inert(result.category_name)}."
         ended = outcome.ended_dues
         if ended is not None:
-            reply += _ended_dues_note(result.winner.name, ended.status, ended.amount_cents)
+            reply += _ended_dues_note(winner_name, ended.status, ended.amount_cents)
         if isinstance(channel, discord.TextChannel):
             embed = render.correction(result, why, outcome.still_winner, outcome.tally)
             await self._post_correction(channel, result, embed)
@@ -163,19 +165,20 @@ class NightCog(commands.Cog):
         is_winner = member.id in await self.bot.store.results.winner_ids(party.id)
         dues = await self.bot.store.dues.for_member(party.id, member.id)
         verdict = door_verdict(
-            member.display_name,
+            inert(member.display_name),
             is_winner=is_winner,
             dues=dues.status if dues else None,
             owed_cents=dues.amount_cents if dues else 0,
-            charity=party.charity,
+            charity=inert(party.charity) if party.charity else None,
         )
         message = verdict.message
         if verdict.admitted:
             arrival, first = await self.bot.store.arrivals.check_in(party.id, member.id, interaction.user.id)
             if not first:
+                at = arrival.arrived_at
                 message = (
-                    f"{member.display_name} already arrived at {discord_timestamp(arrival.arrived_at, 't')} "
-                    f"({discord_timestamp(arrival.arrived_at, 'R')})."
+                    f"{inert(member.display_name)} already arrived at {discord_timestamp(at, 't')} "
+                    f"({discord_timestamp(at, 'R')})."
                 )
         await reply_privately(interaction, message)
 

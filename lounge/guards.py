@@ -12,6 +12,7 @@ import discord
 
 from rules import Refusal
 from rules.hosts import is_host
+from rules.text import inert
 from storage import Party
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ async def open_party(interaction: discord.Interaction[LoungeBot]) -> Party:
         last = await parties.latest_party(guild_id)
         if last is not None:
             raise Refusal(
-                f"{last.name} is closed: its RSVPs, pledges and results are kept as they were. "
+                f"{inert(last.name)} is closed: its RSVPs, pledges and results are kept as they were. "
                 "A host can start the next party with /party create."
             )
         raise Refusal(NO_PARTY)

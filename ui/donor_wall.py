@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import discord
 
 from rules.money import format_cents
-from rules.text import defuse_mentions, excerpt
+from rules.text import excerpt, inert
 from rules.times import discord_timestamp
 from storage import Party
 from storage.fundraising import DonorWall, OwnPledge
@@ -28,7 +28,7 @@ def cancel_custom_id(pledge_id: int) -> str:
 
 
 def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
-    embed = discord.Embed(title=clip(f"Donor wall: {party.name}", EMBED_TITLE_MAX), colour=LOUNGE_GOLD)
+    embed = discord.Embed(title=clip(f"Donor wall: {inert(party.name)}", EMBED_TITLE_MAX), colour=LOUNGE_GOLD)
     header = (
         f"**{format_cents(wall.pledged_cents)}** pledged by {counted(wall.donor_count, 'donor')} · "
         f"{format_cents(wall.received_cents)} received"
@@ -39,7 +39,7 @@ def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
             f"{format_cents(party.goal_cents)} goal"
         )
     lines = [
-        f"{rank}. {'Anonymous' if entry.name is None else defuse_mentions(entry.name)} · "
+        f"{rank}. {'Anonymous' if entry.name is None else inert(entry.name)} · "
         f"**{format_cents(entry.total_cents)}**"
         for rank, entry in enumerate(wall.entries, start=1)
     ]
