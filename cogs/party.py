@@ -9,10 +9,20 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from lounge.guards import guild_id_of, manages_server, open_party_as_host, require_host, shown_party
+from lounge.guards import (
+    cannot_post,
+    channel_here,
+    guild_id_of,
+    manages_server,
+    open_party_as_host,
+    postable_channel,
+    require_host,
+    shown_party,
+)
 from lounge.replies import send_reply
 from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
+from rules.admission import MAX_CAPACITY, check_capacity
 from rules.money import parse_amount
 from rules.schedule import Schedule, plan_schedule
 from rules.text import clean_name, inert
@@ -67,16 +77,10 @@ def _settings_from_options(
         charity=clean_name(charity, what="charity", max_length=TEXT_MAX) if charity is not None else None,
         winner_donation_cents=parse_amount(winner_donation) if winner_donation is not None else None,
         goal_cents=parse_amount(goal, limit_cents=GOAL_LIMIT_CENTS) if goal is not None else None,
-        capacity=capacity,
+        capacity=check_capacity(capacity) if capacity is not None else None,
         host_role_id=host_role.id if host_role is not None else None,
         announce_channel_id=announce_channel.id if announce_channel is not None else None,
     )
-
-
-def _text_channel(channel: object, what: str) -> discord.TextChannel:
-    if not isinstance(channel, discord.TextChannel):
-        raise Refusal(f"Pick a text channel for {what}.")
-    return channel
 
 
 def _check_role(role: discord.Role | None) -> None:
@@ -103,7 +107,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         charity: app_commands.Range[str, 1, 200] | None = None,
         winner_donation: str | None = None,
         goal: str | None = None,
-        capacity: app_commands.Range[int, 1, 10_000] | None = None,
+        capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
         host_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
     ) -> None:
@@ -112,6 +116,8 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if not manages_server(interaction):
             raise Refusal("Only members with Manage Server can open a party; they become its first hosts.")
         _check_role(host_role)
+        if announce_channel is not None:
+            channel_here(interaction, announce_channel, "announcements")
         schedule = plan_schedule(starts=starts, ends=ends, timezone=timezone)
         settings = _settings_from_options(
             name=name,
@@ -145,13 +151,15 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         charity: app_commands.Range[str, 1, 200] | None = None,
         winner_donation: str | None = None,
         goal: str | None = None,
-        capacity: app_commands.Range[int, 1, 10_000] | None = None,
+        capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
         host_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
     ) -> None:
         """Change the open party (hosts)."""
         party = await open_party_as_host(interaction)
         _check_role(host_role)
+        if announce_channel is not None:
+            channel_here(interaction, announce_channel, "announcements")
         schedule = None
         if starts is not None or ends is not None or timezone is not None:
             schedule = plan_schedule(
@@ -257,9 +265,12 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
     ) -> None:
         """Post the invitation with RSVP buttons (hosts)."""
         party = await open_party_as_host(interaction)
-        target = _text_channel(channel or interaction.channel, "the invitation")
+        target = postable_channel(interaction, channel or interaction.channel, "the invitation")
         await interaction.response.defer(ephemeral=True)
-        message = await self.bot.invitations.post(party, target)
+        try:
+            message = await self.bot.invitations.post(party, target)
+        except discord.Forbidden as exc:
+            raise Refusal(cannot_post(target, "the invitation")) from exc
         await interaction.followup.send(f"Invitation posted: {message.jump_url}", ephemeral=True)
 
     @app_commands.command(name="counter")
@@ -269,9 +280,12 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
     ) -> None:
         """Post the live fundraising counter (hosts)."""
         party = await open_party_as_host(interaction)
-        target = _text_channel(channel or interaction.channel, "the counter")
+        target = postable_channel(interaction, channel or interaction.channel, "the counter")
         await interaction.response.defer(ephemeral=True)
-        message = await self.bot.counters.post(party, target)
+        try:
+            message = await self.bot.counters.post(party, target)
+        except discord.Forbidden as exc:
+            raise Refusal(cannot_post(target, "the counter")) from exc
         await interaction.followup.send(f"Counter posted: {message.jump_url}", ephemeral=True)
 
     @create.autocomplete("timezone")

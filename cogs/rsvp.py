@@ -17,7 +17,7 @@ from lounge.deadlines import admit
 from lounge.guards import NO_PARTY, guild_id_of, shown_party
 from lounge.replies import reply_privately, report_error
 from rules import Refusal
-from rules.admission import MAX_PLUS_ONES
+from rules.admission import MAX_PLUS_ONES, check_plus_ones
 from rules.text import clean_name, clean_note
 from storage import Party
 from storage.rsvps import RSVPS_CLOSED, Status
@@ -159,6 +159,8 @@ class RsvpCog(commands.Cog):
         note: app_commands.Range[str, 1, 2000] | None = None,
     ) -> None:
         """Answer the party invitation: going, maybe or not going, with plus-ones and a note."""
+        if plus_ones is not None:
+            check_plus_ones(plus_ones)
         party = await _party_for_rsvp(interaction)
         await answer(interaction, party, status.value, plus_ones=plus_ones, note=note)  # type: ignore[arg-type]
 

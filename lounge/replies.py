@@ -68,6 +68,8 @@ def user_message_for(error: BaseException) -> str | None:
     original = _root_cause(error)
     if isinstance(original, Refusal):
         return str(original)
+    if isinstance(original, app_commands.TransformerError):
+        return _unconvertible(original)
     if isinstance(original, DatabaseBusy):
         return BUSY
     if isinstance(original, TooLate):
@@ -82,6 +84,19 @@ def user_message_for(error: BaseException) -> str | None:
     ):
         return None
     return ""
+
+
+def _unconvertible(error: app_commands.TransformerError) -> str:
+    """An option Discord resolved but this server no longer has (or never had): a member who left, a
+    channel or role of another server."""
+    kind = error.type
+    if kind in (discord.AppCommandOptionType.user, discord.AppCommandOptionType.mentionable):
+        return "That member isn't in this server any more, so there's nothing to do for them here."
+    if kind is discord.AppCommandOptionType.channel:
+        return "Pick a text channel of this server."
+    if kind is discord.AppCommandOptionType.role:
+        return "Pick a role of this server."
+    return "I couldn't read one of the options you gave. Check it and try again."
 
 
 def _root_cause(error: BaseException) -> BaseException:
