@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.choices import category_choices, nominee_choices
+from cogs.pages import show_pages
 from lounge.guards import open_party_as_host, shown_party
 from lounge.replies import reply_privately
 from rules import Refusal
@@ -29,8 +30,7 @@ from rules.ballot_csv import (
 from rules.text import clean_name, excerpt, inert
 from storage import Party
 from storage.ballot import Category, NewNominee
-from ui.ballot import ballot_pages, category_added, count, import_summary
-from ui.paging import Pager
+from ui.ballot import category_added, count, import_summary
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -128,14 +128,7 @@ class CategoryCog(commands.GroupCog, group_name="category", group_description="T
     @app_commands.command(name="list")
     async def list_(self, interaction: Interaction) -> None:
         """The categories and their nominees, winners marked."""
-        party = await shown_party(interaction)
-        ballot = await self.bot.store.ballot.ballot(party.id)
-        pages = ballot_pages(party.name, party.is_open, ballot)
-        if len(pages) == 1:
-            await interaction.response.send_message(embed=pages[0], ephemeral=True)
-            return
-        pager = Pager(pages, owner_id=interaction.user.id)
-        await interaction.response.send_message(embed=pager.first_page, view=pager, ephemeral=True)
+        await show_pages(interaction, "ballot", await shown_party(interaction), ephemeral=True)
 
     @app_commands.command(name="import")
     @app_commands.describe(

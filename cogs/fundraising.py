@@ -16,9 +16,8 @@ from rules import Refusal
 from rules.money import format_cents, parse_amount
 from rules.text import clean_name, clean_note, excerpt
 from storage.fundraising import OwnPledge, Pledge
+from ui.custom_ids import CANCEL_PLEDGE_TEMPLATE, cancel_custom_id
 from ui.donor_wall import (
-    CANCEL_PLEDGE_TEMPLATE,
-    cancel_custom_id,
     cancel_label,
     cancellable,
     donor_wall_embed,

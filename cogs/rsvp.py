@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.pages import show_pages
 from lounge.deadlines import admit
 from lounge.guards import NO_PARTY, guild_id_of, shown_party
 from lounge.replies import reply_privately, report_error
@@ -21,9 +22,8 @@ from rules.admission import MAX_PLUS_ONES, check_plus_ones
 from rules.text import clean_name, clean_note
 from storage import Party
 from storage.rsvps import RSVPS_CLOSED, Status
-from ui.guests import guest_pages
-from ui.invitation import RSVP_TEMPLATE, rsvp_button, rsvp_reply
-from ui.paging import Pager
+from ui.custom_ids import RSVP_TEMPLATE
+from ui.invitation import rsvp_button, rsvp_reply
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -168,15 +168,7 @@ class RsvpCog(commands.Cog):
     @app_commands.guild_only()
     async def guests(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The guest list: going, waitlist, maybe and not going, winners marked."""
-        party = await shown_party(interaction)
-        store = self.bot.store
-        guest_list = await store.rsvps.guest_list(party.id)
-        pages = guest_pages(party, guest_list, await store.results.winner_ids(party.id))
-        if len(pages) == 1:
-            await interaction.response.send_message(embed=pages[0])
-            return
-        pager = Pager(pages, interaction.user.id)
-        await interaction.response.send_message(embed=pager.first_page, view=pager)
+        await show_pages(interaction, "guests", await shown_party(interaction), ephemeral=False)
 
 
 async def setup(bot: LoungeBot) -> None:

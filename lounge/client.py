@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 # Loaded in this order; a cog may rely on the ones before it.
 EXTENSIONS: tuple[str, ...] = (
+    "cogs.pages",
     "cogs.party",
     "cogs.ballot",
     "cogs.rsvp",

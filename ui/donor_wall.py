@@ -14,17 +14,10 @@ from storage.fundraising import DonorWall, OwnPledge
 from ui.counter import counted, progress_line
 from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX, LOUNGE_GOLD, clip
 
-# "pledge:cancel:<pledge id>": the button that cancels one of the caller's unpaid pledges.
-CANCEL_PLEDGE_PREFIX = "pledge:cancel:"
-CANCEL_PLEDGE_TEMPLATE = r"pledge:cancel:(?P<pledge_id>[0-9]+)"
 # Five rows of five buttons: the most one message can carry.
 CANCEL_BUTTONS_MAX = 25
 OWN_LINES_MAX = 25
 NOTE_EXCERPT = 40
-
-
-def cancel_custom_id(pledge_id: int) -> str:
-    return f"{CANCEL_PLEDGE_PREFIX}{pledge_id}"
 
 
 def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:

@@ -13,10 +13,9 @@ from rules.money import format_cents
 from rules.text import inert
 from storage import Party
 from storage.rsvps import Rsvp, RsvpCounts, RsvpOutcome, Status
+from ui.custom_ids import rsvp_custom_id
 from ui.limits import LOUNGE_GOLD, clip
 from ui.when import when_text
-
-RSVP_TEMPLATE = r"rsvp:(?P<party_id>[0-9]+):(?P<status>going|maybe|not_going)"
 
 # (status, button label, style), in the order the buttons appear.
 RSVP_BUTTONS: tuple[tuple[Status, str, discord.ButtonStyle], ...] = (
@@ -24,10 +23,6 @@ RSVP_BUTTONS: tuple[tuple[Status, str, discord.ButtonStyle], ...] = (
     ("maybe", "Maybe", discord.ButtonStyle.secondary),
     ("not_going", "Can't go", discord.ButtonStyle.danger),
 )
-
-
-def rsvp_custom_id(party_id: int, status: Status) -> str:
-    return f"rsvp:{party_id}:{status}"
 
 
 def rsvp_button(party_id: int, status: Status) -> discord.ui.Button[discord.ui.View]:
