@@ -27,11 +27,11 @@ _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"}
 _EVERYONE_OR_HERE = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
 _USER_OR_ROLE_MENTION = re.compile(r"<(?=@[!&]?\d+>)")
 
-# Every character Discord's Markdown gives a meaning to: emphasis, spoilers, code, masked links
-# ([text](url)), quotes, headings, subtext and lists, and <...> (links without preview, timestamps,
-# channel and command mentions). Discord shows any punctuation after a backslash as typed.
-_MARKDOWN = re.compile(r"([\\*_~`|\[\]<>#-])")
-_ORDERED_LIST = re.compile(r"^(\s*\d+)\.(?=\s)", re.MULTILINE)
+# What Discord's Markdown gives a meaning to anywhere in a line: emphasis, spoilers, code, masked links
+# ([text](url)), and <...> (links without preview, timestamps, channel and command mentions).
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]<])")
+# ...and only at the start of a line: quotes, headings, subtext (-#) and lists ("- ", "1. ").
+_LINE_START = re.compile(r"^(\s*)([->#+]|\d+(?=\.(?:\s|$)))", re.MULTILINE)
 
 
 def _drop_invisible(text: str) -> str:
@@ -97,6 +97,11 @@ def defuse_mentions(text: str) -> str:
     return _USER_OR_ROLE_MENTION.sub("<" + ZERO_WIDTH_SPACE, text)
 
 
+def _escape_line_start(mark: str) -> str:
+    # "1. " is escaped at its dot, which the match stops before.
+    return mark + "\\" if mark[0].isdigit() else "\\" + mark
+
+
 def inert(text: str) -> str:
     """Return user text that reads exactly as typed in any message: no formatting, no masked link, no ping.
 
@@ -104,7 +109,8 @@ def inert(text: str) -> str:
     content or an embed (not into plain-text places such as button labels, footers or autocomplete,
     which would show the backslashes). Apply it once: escaping escaped text shows the escapes.
     """
-    escaped = _ORDERED_LIST.sub(r"\1\\.", _MARKDOWN.sub(r"\\\1", text))
+    escaped = _MARKDOWN.sub(r"\\\1", text)
+    escaped = _LINE_START.sub(lambda m: m[1] + _escape_line_start(m[2]), escaped)
     return defuse_mentions(escaped)
 
 

@@ -229,7 +229,7 @@ async def test_guest_list_sections_winners_and_notes_never_ping(lounge: Lounge) 
     assert r.error is None and not r.ephemeral
     text = r.embeds[0]["description"]
     assert text.startswith("2 of 2 places taken · 0 left\n🏆 marks tonight's winners.")
-    going = "**Going · 1 guest, 2 with plus-ones**\n• amy (+1) 🏆 — @\u200beveryone come early <\u200b@1>"
+    going = "**Going · 1 guest, 2 with plus-ones**\n• amy (+1) 🏆 — @\u200beveryone come early \\<\u200b@1>"
     assert going in text
     assert "**Waitlist · 1 waiting**\n#1 bob — \\*\\*bold\\*\\* claim" in text
     assert "**Maybe · 1**\n• carol" in text
