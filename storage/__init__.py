@@ -14,6 +14,7 @@ from storage.database import Database, DatabaseUnavailable
 from storage.dues import DuesStore
 from storage.fundraising import FundraisingStore
 from storage.meta import MetaStore
+from storage.outbox import OutboxStore
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
 from storage.reports import ReportStore
@@ -27,6 +28,7 @@ __all__ = [
     "DatabaseUnavailable",
     "DuesStore",
     "FundraisingStore",
+    "OutboxStore",
     "Party",
     "PartyMessage",
     "PartyMessageStore",
@@ -52,6 +54,7 @@ class Storage:
         self.arrivals = ArrivalStore(database)
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
+        self.outbox = OutboxStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:
