@@ -5,12 +5,23 @@ from __future__ import annotations
 
 import logging
 
+import discord
 import pytest
 from conftest import Lounge
 
+from lounge.client import LoungeBot
 from sandbox import InteractionReply
+from sandbox.permissions import DEFAULT_EVERYONE, SEND_MESSAGES
 
 FAILURE = "Something went wrong"
+
+
+def bot_sees_it_locked(bot: LoungeBot, channel_id: int) -> bool:
+    """The bot's cache knows the channel and that it may not send there."""
+    channel = bot.get_channel(channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        return False
+    return not channel.permissions_for(channel.guild.me).send_messages
 
 
 def refused(reply: InteractionReply, *words: str) -> None:
@@ -53,6 +64,17 @@ async def test_fixable_problems_get_a_private_refusal_and_no_error_logged(
         refused(reply, "channel of this server")
     refused(await sb.slash(host, channel, "party edit", announce_channel=foreign), "channel of this server")
     assert sb.messages(foreign) == []
+
+    # A channel where the bot may not post (its role is no longer Administrator, so overwrites apply).
+    sb.set_role_permissions(sb.bot_role(lounge.guild), DEFAULT_EVERYONE)
+    locked = sb.add_channel(lounge.guild, "locked")
+    sb.set_channel_permissions(locked, sb.bot_role(lounge.guild), deny=SEND_MESSAGES)
+    await sb.wait_until(lambda: bot_sees_it_locked(bot, locked.id), 5, "the bot to see the overwrite")
+    for command, what in (("party invite", "the invitation"), ("party counter", "the counter")):
+        refused(await sb.slash(host, channel, command, options={"channel": locked}), f"can't post {what}")
+        refused(await sb.slash(host, locked, command), f"can't post {what}")
+    assert sb.messages(locked, ephemeral=False) == []
+    assert await lounge.store.party_messages.live(party.id, "invitation") == []
 
     # Members who left the server since.
     gone = lounge.guests[3]
