@@ -11,7 +11,8 @@ from discord.ext import commands
 
 from lounge.deadlines import admit
 from lounge.guards import open_party, open_party_as_host, shown_party
-from lounge.replies import reply_privately, report_error, update_message
+from lounge.replies import reply_privately, report_error, send_reply, update_message
+from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.money import format_cents, parse_amount
 from rules.text import clean_name, clean_note, excerpt
@@ -134,13 +135,13 @@ class FundraisingCog(commands.Cog):
         )
         await reply_privately(interaction, pledge_confirmation(receipt.pledge))
 
-    @app_commands.command(name="pledges")
+    @app_commands.command(name="pledges", extras={PUBLIC_REPLY: True})
     @app_commands.guild_only()
     async def pledges(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The donor wall, and (only to you) your own pledges."""
         party = await shown_party(interaction)
         wall = await self.bot.store.fundraising.donor_wall(party.id)
-        await interaction.response.send_message(embed=donor_wall_embed(party, wall))
+        await send_reply(interaction, embed=donor_wall_embed(party, wall), ephemeral=False)
         own = await self.bot.store.fundraising.member_pledges(party.id, interaction.user.id)
         if not own:
             await interaction.followup.send(NO_PLEDGES, ephemeral=True)

@@ -13,7 +13,7 @@ import discord
 from discord.ext import commands
 
 from lounge.deadlines import admit
-from lounge.replies import report_error
+from lounge.replies import report_error, send_reply, update_message
 from rules import Refusal
 from storage import Party
 from ui.ballot import ballot_pages
@@ -43,10 +43,10 @@ async def show_pages(
     """Answers with the list's first page, and Previous / Next when there are more."""
     pages = await listing_pages(interaction.client, listing, party)
     if len(pages) == 1:
-        await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
+        await send_reply(interaction, embed=pages[0], ephemeral=ephemeral)
         return
     view = page_buttons(listing, party.id, interaction.user.id, 0, len(pages))
-    await interaction.response.send_message(embed=pages[0], view=view, ephemeral=ephemeral)
+    await send_reply(interaction, embed=pages[0], view=view, ephemeral=ephemeral)
 
 
 class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_TEMPLATE):
@@ -92,7 +92,7 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_T
             pages = await listing_pages(interaction.client, self.listing, party)
             page = min(self.page, len(pages) - 1)
             view = page_buttons(self.listing, party.id, self.owner_id, page, len(pages))
-            await interaction.response.edit_message(embed=pages[page], view=view)
+            await update_message(interaction, embed=pages[page], view=view)
         except Exception as exc:
             await report_error(interaction, exc)
 

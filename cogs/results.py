@@ -11,7 +11,8 @@ from discord.ext import commands
 
 from cogs.choices import announced_category_choices, nominee_choices, unannounced_category_choices
 from lounge.guards import guild_id_of, open_party_as_host
-from lounge.replies import reply_privately
+from lounge.replies import reply_privately, send_reply
+from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.dues import DuesStatus, door_verdict
 from rules.money import format_cents
@@ -182,14 +183,14 @@ class NightCog(commands.Cog):
                 )
         await reply_privately(interaction, message)
 
-    @app_commands.command(name="losers")
+    @app_commands.command(name="losers", extras={PUBLIC_REPLY: True})
     async def losers(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The passed-over leaderboard: tonight and all time in this server."""
         guild_id = guild_id_of(interaction)
         party = await self.bot.store.parties.latest_party(guild_id)
         tonight = await self.bot.store.results.passed_over(guild_id, party.id) if party else []
         all_time = await self.bot.store.results.passed_over(guild_id)
-        await interaction.response.send_message(embed=render.leaderboard(tonight, all_time, party))
+        await send_reply(interaction, embed=render.leaderboard(tonight, all_time, party), ephemeral=False)
 
 
 async def setup(bot: LoungeBot) -> None:

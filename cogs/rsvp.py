@@ -17,6 +17,7 @@ from cogs.pages import show_pages
 from lounge.deadlines import admit
 from lounge.guards import NO_PARTY, guild_id_of, shown_party
 from lounge.replies import reply_privately, report_error
+from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.admission import MAX_PLUS_ONES, check_plus_ones
 from rules.text import clean_name, clean_note
@@ -164,7 +165,7 @@ class RsvpCog(commands.Cog):
         party = await _party_for_rsvp(interaction)
         await answer(interaction, party, status.value, plus_ones=plus_ones, note=note)  # type: ignore[arg-type]
 
-    @app_commands.command(name="guests")
+    @app_commands.command(name="guests", extras={PUBLIC_REPLY: True})
     @app_commands.guild_only()
     async def guests(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The guest list: going, waitlist, maybe and not going, winners marked."""

@@ -28,6 +28,7 @@ async def send_reply(
     content: str | None = None,
     *,
     embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
     ephemeral: bool,
 ) -> None:
     """Answers the interaction, whether or not it was already acknowledged (deferred while it waited)."""
@@ -36,6 +37,8 @@ async def send_reply(
         kwargs["content"] = content
     if embed is not None:
         kwargs["embed"] = embed
+    if view is not None:
+        kwargs["view"] = view
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)  # type: ignore[arg-type]
     else:
@@ -52,9 +55,9 @@ async def reply_privately(
 async def update_message(
     interaction: discord.Interaction,
     *,
-    content: str,
     embed: discord.Embed,
     view: discord.ui.View | None,
+    content: str | None = None,
 ) -> None:
     """Replaces the message a component sits on, after a deferred update (type 6) as well as before."""
     if interaction.response.is_done():

@@ -20,6 +20,7 @@ from storage.party_messages import PartyMessage, PartyMessageStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
 from storage.rsvps import RsvpStore
+from storage.screens import ScreenStore
 
 __all__ = [
     "ArrivalStore",
@@ -37,6 +38,7 @@ __all__ = [
     "ReportStore",
     "ResultStore",
     "RsvpStore",
+    "ScreenStore",
     "Storage",
 ]
 
@@ -55,6 +57,7 @@ class Storage:
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
         self.outbox = OutboxStore(database)
+        self.screens = ScreenStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:
