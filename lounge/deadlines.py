@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager
 
 import discord
 
-from storage.database import answer_deadline
+from storage.database import TooLate, answer_deadline
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,15 @@ class AnswerDeadline:
         if not self._ours() or self._interaction.response.is_done():
             yield
             return
-        delay = max(0.0, DEFER_AFTER - age(self._interaction))
-        timer = asyncio.get_running_loop().call_later(delay, self._defer_now)
+        delay = DEFER_AFTER - age(self._interaction)
+        if delay <= 0:
+            # Already late: acknowledge before queueing for the connection, not while holding it.
+            self._defer_now()
+            await self._settled()
+            if not self._interaction.response.is_done():
+                # Discord refused it: no answer can reach the member now, so spare the database the work.
+                raise TooLate(f"interaction {self._interaction.id} could not be acknowledged in time")
+        timer = asyncio.get_running_loop().call_later(max(0.0, delay), self._defer_now)
         try:
             yield
         finally:
