@@ -10,7 +10,7 @@ member "This interaction failed" whatever the bot does. So:
 - right before COMMIT, storage asks `may_commit`: an unacknowledged change older than `COMMIT_UNTIL` is
   acknowledged then and there, and commits only if Discord accepted that; otherwise it is rolled back
   (`storage.database.TooLate`). So whatever is stored was either acknowledged before COMMIT, or committed
-  young enough that its answer has more than a second and a half to reach Discord.
+  young enough that its answer has two seconds to reach Discord.
 
 Autocomplete changes nothing, so it is never held back.
 """
@@ -29,10 +29,11 @@ from storage.database import TooLate, answer_deadline
 log = logging.getLogger(__name__)
 
 STALE_AFTER = 3.0
-# An overloaded bot takes well over a second between COMMIT and its answer reaching Discord (measured
-# with `make bench`: at 2.5 s, a few answers in a thousand came too late), so acknowledge by half-time.
-DEFER_AFTER = 1.5
-COMMIT_UNTIL = 1.5
+# An overloaded bot can take two seconds between COMMIT and its answer reaching Discord (`make bench` on a
+# busy machine: unacknowledged commits until 2.5 s left 18 answers too late, until 1.5 s one), so a
+# change is acknowledged before COMMIT once a third of the time is gone.
+DEFER_AFTER = 1.0
+COMMIT_UNTIL = 1.0
 
 
 def age(interaction: discord.Interaction) -> float:
