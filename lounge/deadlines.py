@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import discord
@@ -80,11 +80,18 @@ class AnswerDeadline:
             # The handler answers next: it must find the deferral finished, never racing it.
             await self._settled()
 
+    def answerable(self) -> Callable[[], bool] | None:
+        return self._answerable if self._ours() else None
+
+    def _answerable(self) -> bool:
+        # Called on the database thread too: it only reads the response's state and the clock.
+        return self._interaction.response.is_done() or age(self._interaction) < COMMIT_UNTIL
+
     async def may_commit(self) -> bool:
         if not self._ours():
             return True
         await self._settled()
-        if self._interaction.response.is_done() or age(self._interaction) < COMMIT_UNTIL:
+        if self._answerable():
             return True
         # Holding the write lock for one round trip is the price of never keeping an unconfirmed change.
         self._defer_now()

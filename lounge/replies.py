@@ -18,9 +18,8 @@ ALREADY_ACKNOWLEDGED = 40060
 UNKNOWN_INTERACTION = 10062
 
 
-BUSY = (
-    "The bot's database is busy right now, so nothing was recorded. Try again in a moment."
-)
+BUSY = "The bot's database is busy right now, so nothing was recorded. Try again in a moment."
+TOO_LATE = "That took me too long, so nothing was recorded. Try again in a moment."
 
 
 async def send_reply(
@@ -76,7 +75,8 @@ def user_message_for(error: BaseException) -> str | None:
     if isinstance(original, DatabaseBusy):
         return BUSY
     if isinstance(original, TooLate):
-        return None
+        # Acknowledged just too late to keep the change: say so, since the member sees "thinking".
+        return TOO_LATE
     if isinstance(original, app_commands.NoPrivateMessage):
         return "This command works inside a server, not in direct messages."
     if isinstance(original, app_commands.CheckFailure):
@@ -114,7 +114,10 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     """Answers the caller privately about `error`; unexpected errors are logged under a short code."""
     message = user_message_for(error)
     if message is None:
-        log.info("Interaction %s was already answered or is past its deadline; not answering", interaction.id)
+        log.info("Interaction %s was already answered (a duplicate delivery); ignoring", interaction.id)
+        return
+    if message == TOO_LATE and not interaction.response.is_done():
+        log.info("Interaction %s was past its deadline, unacknowledged: nothing kept", interaction.id)
         return
     if message == BUSY:
         log.warning("Interaction %s found the database busy: %s", interaction.id, _root_cause(error))
