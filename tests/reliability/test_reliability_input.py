@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from reliability_kit import assert_clean_answer, lift_pacing, snapshot
 
 from rules.money import format_cents
+from rules.text import inert
 from sandbox import MANAGE_GUILD, Attachment, InteractionReply
 
 SETTINGS = settings(
@@ -221,7 +222,7 @@ async def test_party_edit_texts(night: Night, options: dict[str, str]) -> None:
     if r.content.startswith("Party updated."):
         party = await lounge.store.parties.get(night.party_id)
         assert party is not None
-        assert r.embeds[0]["title"] == party.name
+        assert r.embeds[0]["title"] == inert(party.name)
         assert 1 <= len(party.name) <= 100
         assert party.starts_at is None or party.ends_at is None or party.ends_at > party.starts_at
 
