@@ -19,9 +19,9 @@ import discord
 from discord.ext import commands
 
 from lounge.replies import report_error
+from rules.text import inert
 from storage.changes import Topic
 from storage.clock import on_travel, utc_now
-from ui.invitation import safe_text
 from ui.reminders import (
     STOP_REMINDERS_TEMPLATE,
     dues_reminder_message,
@@ -62,7 +62,7 @@ class StopRemindersButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templa
                 return
             await store.reminders.set_wanted(party.id, interaction.user.id, False)
             await interaction.response.send_message(
-                f"No more reminders about **{safe_text(party.name)}**. "
+                f"No more reminders about **{inert(party.name)}**. "
                 "Changed your mind? `/rsvp reminders:True` in the server turns them back on.",
                 ephemeral=True,
             )

@@ -7,12 +7,12 @@ import discord
 
 from rules.money import format_cents
 from rules.reminders import duration_text
+from rules.text import inert
 from rules.times import discord_timestamp
 from storage import Party
 from storage.outbox import OutgoingMessage
 from storage.reminders import DuesReminder, ReminderDecision
 from ui.calendar import event_url
-from ui.invitation import safe_text
 from ui.limits import LOUNGE_GOLD, clip
 
 STOP_REMINDERS_TEMPLATE = r"reminders:stop:(?P<party_id>[0-9]+)"
@@ -35,7 +35,7 @@ def invitation_url(guild_id: int, channel_id: int, message_id: int) -> str:
 
 
 def _dues_text(party: Party) -> str:
-    charity = safe_text(party.charity) if party.charity else "the party's charity"
+    charity = inert(party.charity) if party.charity else "the party's charity"
     return f"Losers get in free; winners donate {format_cents(party.winner_donation_cents)} to {charity}."
 
 
@@ -44,9 +44,9 @@ def reminder_line(party: Party) -> str:
     (so it must read well after "@member ")."""
     assert party.starts_at is not None
     start = party.starts_at
-    where = f" at {safe_text(party.venue)}" if party.venue else ""
+    where = f" at {inert(party.venue)}" if party.venue else ""
     return (
-        f"reminder: **{safe_text(party.name)}** starts {discord_timestamp(start, 'R')} "
+        f"reminder: **{inert(party.name)}** starts {discord_timestamp(start, 'R')} "
         f"({discord_timestamp(start, 'f')}){where}."
     )
 
@@ -57,7 +57,7 @@ def reminder_embed(
     """The DM's card: name, start, venue, what losers and winners owe, and where to answer."""
     assert party.starts_at is not None
     embed = discord.Embed(
-        title=clip(f"{party.name} is in {duration_text(minutes_before)}", 256), colour=LOUNGE_GOLD
+        title=clip(f"{inert(party.name)} is in {duration_text(minutes_before)}", 256), colour=LOUNGE_GOLD
     )
     embed.description = _dues_text(party)
     embed.add_field(
@@ -66,7 +66,7 @@ def reminder_embed(
         inline=False,
     )
     embed.add_field(
-        name="Where", value=safe_text(party.venue) if party.venue else "Not set yet", inline=False
+        name="Where", value=inert(party.venue) if party.venue else "Not set yet", inline=False
     )
     links = []
     if invitation:
@@ -81,9 +81,9 @@ def reminder_embed(
 
 def dues_reminder_line(party: Party, owed_cents: int) -> str:
     """The dues reminder at close: the amount, the charity and how to settle it."""
-    charity = safe_text(party.charity) if party.charity else "the party's charity"
+    charity = inert(party.charity) if party.charity else "the party's charity"
     return (
-        f"thanks for coming to **{safe_text(party.name)}**! As a winner you still owe "
+        f"thanks for coming to **{inert(party.name)}**! As a winner you still owe "
         f"{format_cents(owed_cents)} to {charity}. Pay a host, who records it with /payment record."
     )
 

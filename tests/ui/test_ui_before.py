@@ -41,8 +41,8 @@ def test_the_reminder_line_is_inert_and_says_when_and_where() -> None:
 def test_the_reminder_card_says_what_losers_and_winners_owe_and_links() -> None:
     embed = reminder_embed(PARTY, 60, invitation="https://discord.com/channels/42/1/2", event_link=None)
     card = embed.to_dict()
-    assert card["title"] == "Losers *Lounge* @everyone is in 1 hour"
-    assert card["description"] == "Losers get in free; winners donate $1,500.50 to Oxfam <\u200b@123>."
+    assert card["title"] == "Losers \\*Lounge\\* @\u200beveryone is in 1 hour"
+    assert card["description"] == "Losers get in free; winners donate $1,500.50 to Oxfam \\<\u200b@123>."
     fields = {f["name"]: f["value"] for f in card["fields"]}
     assert fields["When"] == "<t:1899259200:F> (<t:1899259200:R>)"
     assert (
@@ -52,7 +52,7 @@ def test_the_reminder_card_says_what_losers_and_winners_owe_and_links() -> None:
 
 def test_the_dues_reminder_says_amount_charity_and_how_to_settle() -> None:
     line = dues_reminder_line(PARTY, 100_000)
-    assert "you still owe $1,000 to Oxfam <\u200b@123>" in line and "/payment record" in line
+    assert "you still owe $1,000 to Oxfam \\<\u200b@123>" in line and "/payment record" in line
 
 
 def test_the_calendar_escapes_and_folds_and_reads_back() -> None:
