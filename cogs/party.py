@@ -9,6 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.predictions import (
+    EDIT_OPTION_DESCRIPTIONS,
+    best_predictor_text,
+    change_predictions,
+    prediction_lock,
+)
 from lounge.guards import guild_id_of, manages_server, open_party_as_host, require_host, shown_party
 from rules import Refusal
 from rules.money import parse_amount
@@ -17,7 +23,7 @@ from rules.text import clean_name
 from rules.times import matching_timezones
 from storage import Party, PartySettings
 from ui.chart import money_chart
-from ui.export import guests_csv, money_csv, results_csv
+from ui.export import guests_csv, money_csv, predictions_csv, results_csv
 from ui.party_card import NightSoFar, party_card
 from ui.wrapup import CHART_FILENAME, wrapup_embed
 
@@ -128,7 +134,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         )
 
     @app_commands.command(name="edit")
-    @app_commands.describe(**_SETTING_DESCRIPTIONS)
+    @app_commands.describe(**_SETTING_DESCRIPTIONS, **EDIT_OPTION_DESCRIPTIONS)
     async def edit(
         self,
         interaction: discord.Interaction[LoungeBot],
@@ -143,10 +149,13 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         capacity: app_commands.Range[int, 1, 10_000] | None = None,
         host_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
+        predictions: bool | None = None,
+        predictions_lock: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Change the open party (hosts)."""
         party = await open_party_as_host(interaction)
         _check_role(host_role)
+        lock = prediction_lock(predictions_lock, party)
         schedule = None
         if starts is not None or ends is not None or timezone is not None:
             schedule = plan_schedule(
@@ -166,14 +175,16 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             host_role=host_role,
             announce_channel=announce_channel,
         )
-        if settings == PartySettings():
+        if settings == PartySettings() and predictions is None and lock is None:
             raise Refusal("Nothing to change: give at least one option, like `venue` or `starts`.")
-        party = await self.bot.store.parties.edit(party.id, settings)
+        if settings != PartySettings():
+            party = await self.bot.store.parties.edit(party.id, settings)
+        game = await change_predictions(self.bot.store, party, predictions, lock)
         if settings.capacity is not None:
             promoted = await self.bot.store.rsvps.promote_waitlisted(party.id)
             await self.bot.invitations.tell_promoted(party, promoted, interaction.channel_id)
         await interaction.response.send_message(
-            "Party updated.", embed=party_card(party, await self._night(party))
+            "Party updated." + (f" {game}" if game else ""), embed=party_card(party, await self._night(party))
         )
 
     @app_commands.command(name="show")
@@ -196,6 +207,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             await store.results.live_results(party.id),
             await store.dues.bottles(party.id),
             await store.dues.outstanding(party.id),
+            await best_predictor_text(store, party),
         )
         chart = money_chart(
             await store.reports.money_timeline(party.id),
@@ -220,7 +232,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
 
     @app_commands.command(name="export")
     async def export(self, interaction: discord.Interaction[LoungeBot]) -> None:
-        """CSV files of guests, pledges and payments, and results (hosts)."""
+        """CSV files of guests, pledges and payments, results and predictions (hosts)."""
         party = await shown_party(interaction)
         await require_host(interaction, party)
         await interaction.response.defer(ephemeral=True)
@@ -233,6 +245,10 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             discord.File(io.BytesIO(money_csv(await reports.money(party.id))), filename=f"{stem}-money.csv"),
             discord.File(
                 io.BytesIO(results_csv(await reports.results(party.id))), filename=f"{stem}-results.csv"
+            ),
+            discord.File(
+                io.BytesIO(predictions_csv(await self.bot.store.predictions.export_rows(party.id))),
+                filename=f"{stem}-predictions.csv",
             ),
         ]
         await interaction.followup.send(f"The export of {party.name}:", files=files, ephemeral=True)

@@ -19,6 +19,7 @@ from rules.times import discord_timestamp
 from storage import Party
 from storage.results import Result
 from ui import results as render
+from ui.predictions import guessed_line
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -80,6 +81,9 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
         )
         result = outcome.result
         embed = render.announcement(party, result, outcome.passed_over, outcome.tally)
+        guessed = guessed_line(await self.bot.store.predictions.guesses(category_id), result.winner.name)
+        if guessed is not None:
+            embed.add_field(name="Predictions", value=guessed, inline=False)
         reply = f"Announced: **{result.winner.name}** wins {result.category_name}."
         try:
             message = await self.bot.pacer.send(channel.id, lambda: channel.send(embed=embed))

@@ -16,6 +16,7 @@ from storage.fundraising import FundraisingStore
 from storage.meta import MetaStore
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
+from storage.predictions import PredictionStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
 from storage.rsvps import RsvpStore
@@ -32,6 +33,7 @@ __all__ = [
     "PartyMessageStore",
     "PartySettings",
     "PartyStore",
+    "PredictionStore",
     "ReportStore",
     "ResultStore",
     "RsvpStore",
@@ -52,6 +54,7 @@ class Storage:
         self.arrivals = ArrivalStore(database)
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
+        self.predictions = PredictionStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:

@@ -50,6 +50,7 @@ def wrapup_embed(
     results: Sequence[Result],
     bottles: Sequence[Bottle],
     owed: Sequence[Dues],
+    best_predictor: str | None = None,
 ) -> discord.Embed:
     embed = discord.Embed(title=clip(f"That's a wrap: {party.name}", 256), colour=LOUNGE_GOLD)
     charity = party.charity or "the night's charity"
@@ -59,7 +60,8 @@ def wrapup_embed(
         raised += f" ({percent}% of the {format_cents(party.goal_cents)} goal)"
     embed.description = clip(
         f"{raised}\n**{format_cents(figures.received_cents)}** received · "
-        f"{figures.donor_count} {'donor' if figures.donor_count == 1 else 'donors'}\n{tally.summary}",
+        f"{figures.donor_count} {'donor' if figures.donor_count == 1 else 'donors'}\n{tally.summary}"
+        + (f"\n🔮 Best predictor: {best_predictor}" if best_predictor else ""),
         4096,
     )
     # Footer first: the lists below measure what room the embed has left.
