@@ -15,9 +15,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from lounge.guards import guild_id_of, open_party, require_host, shown_party
+from lounge.guards import guild_id_of, manages_server, open_party, require_host, shown_party
 from lounge.replies import report_error
 from rules import Refusal
+from rules.hosts import is_host
 from rules.predictions import NOT_A_GUEST, PREDICTIONS_OFF, LockChange, best_predictors, parse_lock
 from rules.text import clean_name
 from rules.times import discord_timestamp, parse_timezone
@@ -57,6 +58,19 @@ def _member_name(user: discord.abc.User) -> str:
     return f"Member {user.id}"
 
 
+def _hosts_by_discord(interaction: discord.Interaction[LoungeBot], party: Party) -> bool:
+    """Manage Server or the host role: what Discord says. Named hosts are read by the store itself."""
+    member = interaction.user
+    role_ids = {role.id for role in member.roles} if isinstance(member, discord.Member) else set()
+    return is_host(
+        member.id,
+        manages_server=manages_server(interaction),
+        role_ids=role_ids,
+        host_role_id=party.host_role_id,
+        named_host_ids=(),
+    )
+
+
 async def _is_host(interaction: discord.Interaction[LoungeBot], party: Party) -> bool:
     try:
         await require_host(interaction, party)
@@ -78,10 +92,7 @@ async def _own_party(interaction: discord.Interaction[LoungeBot], party_id: int)
 async def _page(
     interaction: discord.Interaction[LoungeBot], party: Party, page: int, notice: str | None = None
 ) -> tuple[discord.Embed, discord.ui.View | None]:
-    store = interaction.client.store
-    ballot = await store.ballot.ballot(party.id)
-    undecided = [entry for entry in ballot if entry.winner_id is None]
-    picks = await store.predictions.picks_of(party.id, interaction.user.id)
+    undecided, picks = await interaction.client.store.predictions.open_ballot(party.id, interaction.user.id)
     return ballot_page(party, undecided, picks, page, notice=notice)
 
 
@@ -114,7 +125,7 @@ class PickMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=PICK_TEM
                 nominee_id=nominee_id,
                 user_id=interaction.user.id,
                 display_name=_member_name(interaction.user),
-                is_host=await _is_host(interaction, party),
+                is_host=_hosts_by_discord(interaction, party),
                 interaction_id=interaction.id,
             )
             verb = "Changed to" if outcome.changed else "Saved:"

@@ -13,11 +13,24 @@ from datetime import datetime
 
 from rules import Refusal
 from rules.predictions import Guesses, LockChange, Pick, PickGate, Standing, guesses, pick_refusal, standings
+from storage.ballot import BallotCategory, Category, Nominee
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 from storage.interactions import claim_interaction
 
+_PICK_CONTEXT = (
+    "SELECT p.guild_id, p.closed_at, "
+    "(SELECT name FROM categories WHERE id = :category AND party_id = p.id) AS category_name, "
+    "(SELECT name FROM nominees WHERE id = :nominee AND category_id = :category) AS nominee_name, "
+    "s.enabled, s.locks_at, "
+    "(SELECT status FROM rsvps WHERE party_id = p.id AND user_id = :user) AS status, "
+    "EXISTS (SELECT 1 FROM party_hosts WHERE party_id = p.id AND user_id = :user) AS named_host, "
+    "(SELECT n.name FROM results r JOIN nominees n ON n.id = r.nominee_id "
+    " WHERE r.category_id = :category AND r.undone_at IS NULL) AS winner, "
+    "(SELECT nominee_id FROM predictions WHERE category_id = :category AND user_id = :user) AS previous "
+    "FROM parties p LEFT JOIN prediction_settings s ON s.party_id = p.id WHERE p.id = :party"
+)
 FOREIGN_MENU = "This menu isn't for this server's party. Run /predict here for your own ballot."
 _GONE = "That category or nominee is no longer on the ballot. Run /predict again for the current one."
 
@@ -136,55 +149,36 @@ class PredictionStore:
         """
         now = utc_now()
         async with self._db.transaction() as tx:
-            party = await tx.fetch_one("SELECT guild_id, closed_at FROM parties WHERE id = ?", (party_id,))
-            if party is None or party["guild_id"] != guild_id:
+            # Everything the decision reads, in one statement: each trip to the database thread waits
+            # its turn on a busy event loop while this transaction holds the lock.
+            row = await tx.fetch_one(
+                _PICK_CONTEXT,
+                {"party": party_id, "category": category_id, "nominee": nominee_id, "user": user_id},
+            )
+            if row is None or row["guild_id"] != guild_id:
                 raise Refusal(FOREIGN_MENU)
-            found = await tx.fetch_one(
-                "SELECT c.name AS category_name, n.name AS nominee_name FROM categories c "
-                "JOIN nominees n ON n.category_id = c.id WHERE c.id = ? AND c.party_id = ? AND n.id = ?",
-                (category_id, party_id, nominee_id),
-            )
-            if found is None:
+            if row["category_name"] is None or row["nominee_name"] is None:
                 raise Refusal(_GONE)
-            settings = _settings(
-                await tx.fetch_one(
-                    "SELECT enabled, locks_at FROM prediction_settings WHERE party_id = ?", (party_id,)
-                )
-            )
-            status = await tx.fetch_value(
-                "SELECT status FROM rsvps WHERE party_id = ? AND user_id = ?", (party_id, user_id)
-            )
-            named_host = await tx.fetch_value(
-                "SELECT 1 FROM party_hosts WHERE party_id = ? AND user_id = ?", (party_id, user_id)
-            )
-            winner = await tx.fetch_value(
-                "SELECT n.name FROM results r JOIN nominees n ON n.id = r.nominee_id "
-                "WHERE r.category_id = ? AND r.undone_at IS NULL",
-                (category_id,),
-            )
             refusal = pick_refusal(
                 PickGate(
-                    party_open=party["closed_at"] is None,
-                    enabled=settings.enabled,
-                    locks_at=settings.locks_at,
+                    party_open=row["closed_at"] is None,
+                    enabled=row["enabled"] is None or bool(row["enabled"]),
+                    locks_at=from_text(row["locks_at"]),
                     now=now,
-                    is_guest=status in ("going", "maybe") or is_host or bool(named_host),
-                    category_name=found["category_name"],
-                    decided_winner=winner,
+                    is_guest=row["status"] in ("going", "maybe") or is_host or bool(row["named_host"]),
+                    category_name=row["category_name"],
+                    decided_winner=row["winner"],
                 )
             )
             if refusal is not None:
                 raise Refusal(refusal)
-            outcome = PickOutcome(found["category_name"], found["nominee_name"], applied=False, changed=False)
+            previous = row["previous"]
+            names = (row["category_name"], row["nominee_name"])
             if not await claim_interaction(tx, interaction_id, "prediction"):
-                return outcome
-            previous = await tx.fetch_value(
-                "SELECT nominee_id FROM predictions WHERE category_id = ? AND user_id = ?",
-                (category_id, user_id),
-            )
+                return PickOutcome(*names, applied=False, changed=False)
             if previous == nominee_id:
                 # The same pick again is no change: the ballot's completion time stays where it was.
-                return PickOutcome(outcome.category_name, outcome.nominee_name, applied=True, changed=False)
+                return PickOutcome(*names, applied=True, changed=False)
             await tx.execute(
                 "INSERT INTO predictions "
                 "(party_id, category_id, user_id, display_name, nominee_id, picked_at) "
@@ -195,9 +189,37 @@ class PredictionStore:
                 (party_id, category_id, user_id, display_name, nominee_id, to_text(now)),
             )
             tx.touch(party_id, Topic.PREDICTIONS)
-        return PickOutcome(
-            outcome.category_name, outcome.nominee_name, applied=True, changed=previous is not None
+        return PickOutcome(*names, applied=True, changed=previous is not None)
+
+    async def open_ballot(self, party_id: int, user_id: int) -> tuple[list[BallotCategory], dict[int, int]]:
+        """The categories still waiting for a result, with their nominees, and the member's picks in them."""
+        rows = await self._db.fetch_all(
+            "SELECT c.id AS category_id, c.name AS category_name, c.position AS category_position, "
+            "n.id, n.name, n.member_id, n.position, p.nominee_id AS picked "
+            "FROM categories c JOIN nominees n ON n.category_id = c.id "
+            "LEFT JOIN predictions p ON p.category_id = c.id AND p.user_id = ? "
+            "WHERE c.party_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM results r WHERE r.category_id = c.id AND r.undone_at IS NULL) "
+            "ORDER BY c.position, c.id, n.position, n.id",
+            (user_id, party_id),
         )
+        categories: dict[int, Category] = {}
+        nominees: dict[int, list[Nominee]] = {}
+        picks: dict[int, int] = {}
+        for row in rows:
+            category_id = row["category_id"]
+            if category_id not in categories:
+                categories[category_id] = Category(
+                    category_id, party_id, row["category_name"], row["category_position"]
+                )
+                nominees[category_id] = []
+                if row["picked"] is not None:
+                    picks[category_id] = row["picked"]
+            nominees[category_id].append(
+                Nominee(row["id"], category_id, row["name"], row["member_id"], row["position"])
+            )
+        open_categories = [BallotCategory(c, tuple(nominees[c.id])) for c in categories.values()]
+        return open_categories, picks
 
     async def picks_of(self, party_id: int, user_id: int) -> dict[int, int]:
         """The member's picks: category id → nominee id."""
