@@ -225,6 +225,8 @@ class PredictionsCog(commands.Cog):
             )
             return
         embed, view = await _page(interaction, party, 0)
+        if view is None and not await store.ballot.categories(party.id):
+            raise Refusal("There's nothing to predict yet: the hosts haven't set up the ballot.")
         if view is None:
             await interaction.response.send_message(embed=embed, ephemeral=True)
         else:

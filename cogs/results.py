@@ -81,7 +81,9 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
         )
         result = outcome.result
         embed = render.announcement(party, result, outcome.passed_over, outcome.tally)
-        guessed = guessed_line(await self.bot.store.predictions.guesses(category_id), result.winner.name)
+        guessed = None
+        if (await self.bot.store.predictions.settings(party.id)).enabled:
+            guessed = guessed_line(await self.bot.store.predictions.guesses(category_id), result.winner.name)
         if guessed is not None:
             embed.add_field(name="Predictions", value=guessed, inline=False)
         reply = f"Announced: **{result.winner.name}** wins {result.category_name}."

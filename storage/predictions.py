@@ -124,7 +124,7 @@ class PredictionStore:
                 "locks_at = excluded.locks_at",
                 (party_id, int(new.enabled), to_text(new.locks_at)),
             )
-            tx.touch(party_id, Topic.PARTY)
+            tx.touch(party_id, Topic.PREDICTIONS)
         return new
 
     async def pick(

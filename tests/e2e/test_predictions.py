@@ -318,6 +318,9 @@ async def test_switches_forged_menus_and_a_restart(night: Lounge) -> None:
     entry = ballot[4]
     reply = await pick(lounge, amy, page, entry.category.name, entry.nominees[0].name)
     assert f"Saved: **{entry.nominees[0].name}**" in reply.text
+    second = ballot[5]
+    reply = await pick(lounge, amy, sb.message(page.id), second.category.name, second.nominees[0].name)
+    assert "Saved:" in reply.text
 
     # A guest can't switch the game; a host turns it off: /predict and open menus are refused.
     r = await sb.slash(bob, lounge.channel, "party edit", predictions=False)
@@ -330,6 +333,9 @@ async def test_switches_forged_menus_and_a_restart(night: Lounge) -> None:
     refused = await pick(lounge, amy, sb.message(page.id), entry.category.name, entry.nominees[1].name)
     assert refused.ephemeral and "Predictions are off" in refused.content
     assert await rows(lounge, "SELECT * FROM predictions") == before
+    # With the game off, announcements say nothing of predictions.
+    posted = await announce(lounge, second.category.name, second.nominees[0].name)
+    assert predictions_field(posted) is None
 
     # Back on, then locked now: picks are refused, /predict shows the ballot as it stands.
     r = await sb.slash(lounge.host, lounge.channel, "party edit", predictions=True, predictions_lock="now")
