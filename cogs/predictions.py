@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from lounge.client import LoungeBot
 
 NAME_MAX = 100
+# A snowflake has at most 19 digits; a longer value would overflow SQLite's integers.
+ID_DIGITS_MAX = 19
 
 # The `/party edit` options of the game, described here beside the rules they set.
 EDIT_OPTION_DESCRIPTIONS = {
@@ -69,6 +71,13 @@ def _hosts_by_discord(interaction: discord.Interaction[LoungeBot], party: Party)
         host_role_id=party.host_role_id,
         named_host_ids=(),
     )
+
+
+def _as_id(value: str) -> int:
+    """A select value as a nominee id; anything a real menu never sends (it can be forged) is 0, no one."""
+    if value.isascii() and value.isdigit() and len(value) <= ID_DIGITS_MAX:
+        return int(value)
+    return 0
 
 
 async def _is_host(interaction: discord.Interaction[LoungeBot], party: Party) -> bool:
@@ -117,7 +126,7 @@ class PickMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=PICK_TEM
         try:
             party = await _own_party(interaction, self.party_id)
             values = self.item.values
-            nominee_id = int(values[0]) if len(values) == 1 and values[0].isdigit() else 0
+            nominee_id = _as_id(values[0]) if len(values) == 1 else 0
             outcome = await interaction.client.store.predictions.pick(
                 guild_id=party.guild_id,
                 party_id=party.id,

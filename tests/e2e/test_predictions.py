@@ -365,22 +365,32 @@ async def test_switches_forged_menus_and_a_restart(night: Lounge) -> None:
     secret = (await lounge.store.ballot.ballot(other_party.id))[0]
     party_id = ballot[0].category.party_id
     real = next(m for m in selects(sb.message(page.id)) if m["placeholder"] == entry.category.name)
-    for forged in (
-        f"predict:{other_party.id}:{secret.category.id}:0",
-        f"predict:{party_id}:{secret.category.id}:0",
+    # Values a real menu never sends are refused too: another category's nominee, digits that aren't ASCII,
+    # a number past SQLite's integers.
+    before = await rows(lounge, "SELECT * FROM predictions ORDER BY user_id, category_id")
+    for forged, value, refusal in (
+        (
+            f"predict:{other_party.id}:{secret.category.id}:0",
+            str(secret.nominees[0].id),
+            "isn't for this server",
+        ),
+        (f"predict:{party_id}:{secret.category.id}:0", str(secret.nominees[0].id), "no longer on the ballot"),
+        (real["custom_id"], str(secret.nominees[0].id), "no longer on the ballot"),
+        (real["custom_id"], "１２", "no longer on the ballot"),
+        (real["custom_id"], "9" * 30, "no longer on the ballot"),
     ):
         record, payload = sb.builder.component(
             carol, page, real["custom_id"], [real["options"][0]["value"]], want_select=True
         )
         payload["data"]["custom_id"] = forged
-        payload["data"]["values"] = [str(secret.nominees[0].id)]
+        payload["data"]["values"] = [value]
         for row in payload["message"]["components"]:
             for item in row["components"]:
                 if item.get("custom_id") == real["custom_id"]:
                     item["custom_id"] = forged
         reply = await sb._deliver(record, payload, 5.0, True)
-        assert reply.ephemeral, reply.text
-        assert "isn't for this server's party" in reply.content or "no longer on the ballot" in reply.content
+        assert reply.ephemeral and refusal in reply.content, (forged, value, reply.text)
+    assert await rows(lounge, "SELECT * FROM predictions ORDER BY user_id, category_id") == before
     assert await rows(
         lounge, "SELECT count(*) FROM predictions WHERE category_id = ?", secret.category.id
     ) == [(0,)]
