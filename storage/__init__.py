@@ -14,6 +14,7 @@ from storage.database import Database, DatabaseUnavailable
 from storage.dues import DuesStore
 from storage.fundraising import FundraisingStore
 from storage.meta import MetaStore
+from storage.outbox import OutboxStore
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
 from storage.predictions import PredictionStore
@@ -28,6 +29,7 @@ __all__ = [
     "DatabaseUnavailable",
     "DuesStore",
     "FundraisingStore",
+    "OutboxStore",
     "Party",
     "PartyMessage",
     "PartyMessageStore",
@@ -55,6 +57,7 @@ class Storage:
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
         self.predictions = PredictionStore(database)
+        self.outbox = OutboxStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:

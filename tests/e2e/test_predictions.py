@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import Lounge
 
-from lounge.pacer import ChannelPacer
+from live.pacer import ChannelPacer
 from sandbox import MANAGE_GUILD, Attachment, InteractionReply, Member, Message
 from storage.ballot import BallotCategory
 
