@@ -21,6 +21,7 @@ from storage.predictions import PredictionStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
 from storage.rsvps import RsvpStore
+from storage.screens import ScreenStore
 
 __all__ = [
     "ArrivalStore",
@@ -39,6 +40,7 @@ __all__ = [
     "ReportStore",
     "ResultStore",
     "RsvpStore",
+    "ScreenStore",
     "Storage",
 ]
 
@@ -58,6 +60,7 @@ class Storage:
         self.fundraising = FundraisingStore(database)
         self.predictions = PredictionStore(database)
         self.outbox = OutboxStore(database)
+        self.screens = ScreenStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:
