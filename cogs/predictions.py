@@ -19,7 +19,7 @@ from lounge.guards import guild_id_of, manages_server, open_party, require_host,
 from lounge.replies import report_error
 from rules import Refusal
 from rules.hosts import is_host
-from rules.predictions import NOT_A_GUEST, PREDICTIONS_OFF, LockChange, best_predictors, parse_lock
+from rules.predictions import NOT_A_GUEST, PREDICTIONS_OFF, LockChange, parse_lock
 from rules.text import clean_name
 from rules.times import discord_timestamp, parse_timezone
 from storage import Party, Storage
@@ -30,7 +30,6 @@ from ui.predictions import (
     PAGE_TEMPLATE,
     PICK_TEMPLATE,
     ballot_page,
-    best_predictors_line,
     leaderboard_pages,
     own_ballot,
     shown,
@@ -194,12 +193,6 @@ async def change_predictions(
     if enabled is None and lock is None:
         return None
     return _settings_text(await store.predictions.configure(party.id, enabled=enabled, lock=lock))
-
-
-async def best_predictor_text(store: Storage, party: Party) -> str | None:
-    """The wrap-up's toast, "<@id> with 20 of 26 right", or None when nobody guessed a winner."""
-    board = await store.predictions.leaderboard(party.id)
-    return best_predictors_line(best_predictors(board.standings), board.decided)
 
 
 class PredictionsCog(commands.Cog):

@@ -6,15 +6,17 @@ area. A server database could replace SQLite behind these same stores.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from storage.arrivals import ArrivalStore
 from storage.ballot import BallotStore
+from storage.closing import WrapupFacts, close_party
 from storage.database import Database, DatabaseUnavailable
 from storage.dues import DuesStore
 from storage.fundraising import FundraisingStore
 from storage.meta import MetaStore
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxStore, OutgoingMessage
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
 from storage.predictions import PredictionStore
@@ -42,6 +44,7 @@ __all__ = [
     "RsvpStore",
     "ScreenStore",
     "Storage",
+    "WrapupFacts",
 ]
 
 
@@ -66,6 +69,12 @@ class Storage:
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:
         """:raises DatabaseUnavailable: the path cannot be created or written."""
         return cls(await Database.open(path, migrate=migrate))
+
+    async def close_party(
+        self, party_id: int, *, channel_id: int, compose: Callable[[WrapupFacts], OutgoingMessage]
+    ) -> tuple[Party, int]:
+        """Closes the night and queues its wrap-up together (see storage.closing)."""
+        return await close_party(self, party_id, channel_id=channel_id, compose=compose)
 
     async def close(self) -> None:
         await self.database.close()

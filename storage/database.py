@@ -19,6 +19,7 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,10 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 Params = Sequence[Any] | dict[str, Any]
+
+# The transaction this task is inside, if any: a store read called from within another store's use case
+# (the wrap-up read while the party closes) joins that transaction instead of waiting on the lock.
+_current: ContextVar[Transaction | None] = ContextVar("lounge_transaction", default=None)
 
 
 class DatabaseUnavailable(Exception):
@@ -66,8 +71,9 @@ def list_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
 class Transaction:
     """Statements inside one open `BEGIN IMMEDIATE`; only `Database.transaction()` makes these."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, database: Database) -> None:
         self._connection = connection
+        self.database = database
         self.touched: dict[int, set[Topic]] = {}
 
     def touch(self, party_id: int, *topics: Topic) -> None:
@@ -184,10 +190,18 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """One atomic unit of work: everything inside commits together or not at all."""
+        """One atomic unit of work: everything inside commits together or not at all.
+
+        Called again inside one (same task), it joins the outer transaction: the outer one commits.
+        """
+        outer = self._joined()
+        if outer is not None:
+            yield outer
+            return
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
-            tx = Transaction(self._connection)
+            tx = Transaction(self._connection, self)
+            token = _current.set(tx)
             try:
                 yield tx
             except BaseException:
@@ -196,10 +210,19 @@ class Database:
                 raise
             else:
                 await self._connection.execute("COMMIT")
+            finally:
+                # Before the listeners run: a task they start must not think it is inside this one.
+                _current.reset(token)
         if tx.touched:
             self.changes.publish(tx.touched)
 
+    def _joined(self) -> Transaction | None:
+        tx = _current.get()
+        return tx if tx is not None and tx.database is self else None
+
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        if (tx := self._joined()) is not None:
+            return await tx.fetch_one(sql, params)
         # execute_fetchall is one round trip to the database thread; execute, fetchone and close are three,
         # each waiting its turn on a busy event loop while the lock is held.
         async with self._lock:
@@ -207,6 +230,8 @@ class Database:
         return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        if (tx := self._joined()) is not None:
+            return await tx.fetch_all(sql, params)
         async with self._lock:
             return list(await self._connection.execute_fetchall(sql, params))
 

@@ -15,7 +15,7 @@ name.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +26,7 @@ from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 from storage.dues import Dues, settle_from_payments
 from storage.interactions import claim_interaction
+from storage.outbox import OutgoingMessage, post_in_channel
 
 CLOSED = "The party is closed; its pledges and payments are kept as they were."
 
@@ -363,8 +364,19 @@ class FundraisingStore:
             OwnPledge(_pledge(row), number, row["id"] in paid) for number, row in enumerate(rows, start=1)
         ]
 
-    async def claim_milestones(self, party_id: int, percents: Iterable[int]) -> list[int]:
-        """Marks milestones announced; returns only those no one had claimed before, so each is told once."""
+    async def claim_milestones(
+        self,
+        party_id: int,
+        percents: Iterable[int],
+        *,
+        channel_id: int | None = None,
+        compose: Callable[[list[int]], OutgoingMessage] | None = None,
+    ) -> list[int]:
+        """Marks milestones announced; returns only those no one had claimed before, so each is told once.
+
+        With `compose`, the ones claimed here are told in one message queued in `channel_id` in the same
+        transaction: a crash loses none and a restart tells none twice.
+        """
         claimed = []
         async with self._db.transaction() as tx:
             for percent in percents:
@@ -375,4 +387,8 @@ class FundraisingStore:
                 )
                 if await tx.fetch_value("SELECT changes()") == 1:
                     claimed.append(percent)
+            if claimed and compose is not None and channel_id is not None:
+                await post_in_channel(
+                    tx, party_id=party_id, channel_id=channel_id, message=compose(claimed), kind="milestone"
+                )
         return claimed

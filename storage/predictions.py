@@ -80,8 +80,12 @@ def _settings(row: sqlite3.Row | None) -> PredictionSettings:
     return PredictionSettings(bool(row["enabled"]), from_text(row["locks_at"]))
 
 
-async def guesses_for(tx: Transaction, category_id: int, winner_id: int) -> Guesses:
-    """Who predicted the category and who named `winner_id`, for an announcement being decided in `tx`."""
+async def guesses_for(tx: Transaction, party_id: int, category_id: int, winner_id: int) -> Guesses | None:
+    """Who predicted the category and who named `winner_id`, read in the transaction deciding the result;
+    None while the party plays without predictions."""
+    enabled = await tx.fetch_value("SELECT enabled FROM prediction_settings WHERE party_id = ?", (party_id,))
+    if enabled is not None and not enabled:
+        return None
     rows = await tx.fetch_all(
         "SELECT user_id, nominee_id, picked_at FROM predictions WHERE category_id = ?", (category_id,)
     )
@@ -251,16 +255,6 @@ class PredictionStore:
         # Rows come oldest first, so the last name seen is the member's name as of their latest pick.
         names = {r["user_id"]: r["display_name"] for r in rows}
         return Leaderboard(standings(picks, winners), len(winners), names)
-
-    async def guesses(self, category_id: int) -> Guesses | None:
-        """How the predictions of the category's live result went; None while it has none."""
-        async with self._db.transaction() as tx:
-            winner_id = await tx.fetch_value(
-                "SELECT nominee_id FROM results WHERE category_id = ? AND undone_at IS NULL", (category_id,)
-            )
-            if winner_id is None:
-                return None
-            return await guesses_for(tx, category_id, winner_id)
 
     async def export_rows(self, party_id: int) -> list[PredictionRow]:
         rows = await self._db.fetch_all(

@@ -7,7 +7,8 @@ an undo cannot leave a count behind. Dues and bottles change in the same transac
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rules import Refusal
@@ -17,7 +18,15 @@ from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 from storage.dues import Dues, end_dues, owe_dues, refresh_bottle
 from storage.interactions import claim_interaction
+from storage.outbox import (
+    OutgoingMessage,
+    edit_delivered,
+    post_in_channel,
+    queued_message,
+    withdraw_if_pending,
+)
 from storage.parties import Party
+from storage.predictions import Guesses, guesses_for
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,10 @@ class Announcement:
     passed_over: list[Nominee]
     new_dues: Dues | None
     tally: Tally
+    # The outbox row of the public announcement, queued with the result.
+    outbox_id: int | None = None
+    # How the party's predictions of this category went (None when the party plays without them).
+    guesses: Guesses | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,8 @@ class Undo:
     still_winner: bool
     ended_dues: Dues | None
     tally: Tally
+    # The outbox row of the public correction, queued with the undo.
+    outbox_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,8 +81,11 @@ class PassedOver:
     categories: int
 
 
+# The announcement's message id is recorded on its outbox row when it goes out.
 _RESULT_SELECT = (
-    "SELECT r.*, c.name AS category_name, n.name AS winner_name, n.member_id AS winner_member_id "
+    "SELECT r.*, c.name AS category_name, n.name AS winner_name, n.member_id AS winner_member_id, "
+    "coalesce(r.announce_message_id, (SELECT message_id FROM outbox WHERE id = r.announce_outbox_id)) "
+    "AS shown_message_id "
     "FROM results r JOIN categories c ON c.id = r.category_id JOIN nominees n ON n.id = r.nominee_id "
 )
 
@@ -82,7 +100,7 @@ def _result(row: sqlite3.Row) -> Result:
         announced_by=row["announced_by"],
         announced_at=from_text(row["announced_at"]),  # type: ignore[arg-type]
         announce_channel_id=row["announce_channel_id"],
-        announce_message_id=row["announce_message_id"],
+        announce_message_id=row["shown_message_id"],
         undone_at=from_text(row["undone_at"]),
         undo_reason=row["undo_reason"],
     )
@@ -120,9 +138,18 @@ class ResultStore:
         self._db = database
 
     async def announce(
-        self, party: Party, category_id: int, nominee_id: int, host_id: int, interaction_id: int
+        self,
+        party: Party,
+        category_id: int,
+        nominee_id: int,
+        host_id: int,
+        interaction_id: int,
+        *,
+        channel_id: int | None = None,
+        compose: Callable[[Announcement], OutgoingMessage] | None = None,
     ) -> Announcement:
-        """Records the category's winner, their dues (once per party) and returns who was passed over.
+        """Records the category's winner, their dues (once per party) and returns who was passed over;
+        with `compose`, queues its public announcement in `channel_id` in the same transaction.
 
         :raises Refusal: the category or nominee is not in this party, the category already has a
             result (two hosts at once: exactly one wins the race), or the interaction was applied before.
@@ -164,17 +191,41 @@ class ResultStore:
                 await refresh_bottle(tx, party.id, winner.member_id)
             row = await tx.fetch_one(_RESULT_SELECT + "WHERE r.id = ?", (result_id,))
             assert row is not None
-            return Announcement(
+            outcome = Announcement(
                 _result(row),
                 [n for n in nominees if n.id != nominee_id],
                 new_dues,
                 await _tally(tx, party.id),
+                guesses=await guesses_for(tx, party.id, category_id, nominee_id),
             )
+            if compose is None or channel_id is None:
+                return outcome
+            outbox_id = await post_in_channel(
+                tx, party_id=party.id, channel_id=channel_id, message=compose(outcome), kind="announcement"
+            )
+            await tx.execute(
+                "UPDATE results SET announce_channel_id = ?, announce_outbox_id = ? WHERE id = ?",
+                (channel_id, outbox_id, result_id),
+            )
+            return replace(outcome, outbox_id=outbox_id)
 
     async def undo(
-        self, party: Party, category_id: int, host_id: int, reason: str | None, interaction_id: int
+        self,
+        party: Party,
+        category_id: int,
+        host_id: int,
+        reason: str | None,
+        interaction_id: int,
+        *,
+        channel_id: int | None = None,
+        compose: Callable[[Undo], OutgoingMessage] | None = None,
+        withdrawn: Callable[[OutgoingMessage], OutgoingMessage] | None = None,
     ) -> Undo:
         """Withdraws the category's live result; the winner's status and unpaid dues go with their last win.
+
+        With `compose`, the correction is queued in `channel_id` (default: where the result was
+        announced) in the same transaction, and the announcement is marked `withdrawn` once it is out,
+        or never posted if it had not gone out yet.
 
         :raises Refusal: the category has no result to undo.
         """
@@ -205,18 +256,27 @@ class ResultStore:
                 await refresh_bottle(tx, party.id, member_id)
             row = await tx.fetch_one(_RESULT_SELECT + "WHERE r.id = ?", (live.id,))
             assert row is not None
-            return Undo(_result(row), still_winner, ended, await _tally(tx, party.id))
-
-    async def set_announcement(self, result_id: int, channel_id: int, message_id: int) -> None:
-        await self._db.execute(
-            "UPDATE results SET announce_channel_id = ?, announce_message_id = ? WHERE id = ?",
-            (channel_id, message_id, result_id),
-        )
-
-    async def set_correction(self, result_id: int, message_id: int) -> None:
-        await self._db.execute(
-            "UPDATE results SET correction_message_id = ? WHERE id = ?", (message_id, result_id)
-        )
+            outcome = Undo(_result(row), still_winner, ended, await _tally(tx, party.id))
+            target = live.announce_channel_id or channel_id
+            if compose is None or target is None:
+                return outcome
+            outbox_id = await post_in_channel(
+                tx, party_id=party.id, channel_id=target, message=compose(outcome), kind="correction"
+            )
+            await tx.execute("UPDATE results SET correction_outbox_id = ? WHERE id = ?", (outbox_id, live.id))
+            original_id = row["announce_outbox_id"]
+            if (
+                original_id is not None
+                and withdrawn is not None
+                and not await withdraw_if_pending(tx, original_id, "withdrawn before it went out")
+            ):
+                original = await queued_message(tx, original_id)
+                if original is not None:
+                    await edit_delivered(
+                        tx, party_id=party.id, target_id=original_id, message=withdrawn(original),
+                        kind="announcement withdrawn",
+                    )
+            return replace(outcome, outbox_id=outbox_id)
 
     async def live_results(self, party_id: int) -> list[Result]:
         rows = await self._db.fetch_all(

@@ -92,7 +92,8 @@ async def test_picks_racing_an_announcement_are_saved_before_it_or_refused_after
     )
     assert late == 0
     assert await store.database.fetch_value("SELECT count(*) FROM predictions") == saved
-    guessed = await store.predictions.guesses(drama)
+    # The announcement's figures were read in its own transaction: every pick saved before it, no other.
+    guessed = outcome.guesses
     assert guessed is not None and guessed.predicted == len(guessed.right) == saved
     with pytest.raises(Refusal, match="Too late"):
         await pick(store, party, drama, jon, GUESTS[0])
