@@ -21,6 +21,7 @@ from rules.schedule import Schedule, plan_schedule
 from rules.text import clean_name
 from rules.times import matching_timezones
 from storage import Party, PartySettings
+from storage.clock import utc_now
 from ui.export import guests_csv, money_csv, predictions_csv, results_csv
 from ui.invitation import promotion_message
 from ui.notices import problems_field
@@ -116,7 +117,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if not manages_server(interaction):
             raise Refusal("Only members with Manage Server can open a party; they become its first hosts.")
         _check_role(host_role)
-        schedule = plan_schedule(starts=starts, ends=ends, timezone=timezone)
+        schedule = plan_schedule(starts=starts, ends=ends, timezone=timezone, now=utc_now())
         settings = _settings_from_options(
             name=name,
             venue=venue,
@@ -162,6 +163,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
                 starts=starts,
                 ends=ends,
                 timezone=timezone,
+                now=utc_now(),
                 current=Schedule(party.starts_at, party.ends_at, party.timezone),
             )
         settings = _settings_from_options(

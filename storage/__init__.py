@@ -20,6 +20,7 @@ from storage.outbox import OutboxStore, OutgoingMessage
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
 from storage.predictions import PredictionStore
+from storage.privacy import PrivacyStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
 from storage.rsvps import RsvpStore
@@ -39,6 +40,7 @@ __all__ = [
     "PartySettings",
     "PartyStore",
     "PredictionStore",
+    "PrivacyStore",
     "ReportStore",
     "ResultStore",
     "RsvpStore",
@@ -64,6 +66,7 @@ class Storage:
         self.predictions = PredictionStore(database)
         self.outbox = OutboxStore(database)
         self.screens = ScreenStore(database)
+        self.privacy = PrivacyStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:

@@ -46,13 +46,13 @@ async def test_host_posts_the_invitation_and_a_click_records_the_rsvp_privately(
     sb = lounge.sb
     party_id = await open_party(
         lounge, venue="Soho House", charity="Worldwide Orphans Foundation", capacity=40,
-        starts="2013-09-22 20:00", ends="01:30", timezone="America/Los_Angeles",
+        starts="2033-09-22 20:00", ends="01:30", timezone="America/Los_Angeles",
     )
     invitation = await post_invitation(lounge)
     embed = invitation.embeds[0]
     assert embed["title"] == "You're invited: Losers Lounge"
     assert "Losers get in free; winners donate $1,000 to Worldwide Orphans Foundation" in embed["description"]
-    assert "<t:1379905200:F>" in next(f["value"] for f in embed["fields"] if f["name"] == "When")
+    assert "<t:2011057200:F>" in next(f["value"] for f in embed["fields"] if f["name"] == "When")
     assert rsvp_field(invitation) == "0 going · 0 maybe · 0 waitlisted\n40 of 40 places left"
     labels = [(c["label"], c["custom_id"]) for row in invitation.components for c in row["components"]]
     assert labels == [
