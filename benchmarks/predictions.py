@@ -17,6 +17,7 @@ PICKS_AND_PLEDGES: dict[str, int] = {"pick": 87, "pledge": 23}
 RATE = float(sum(PICKS_AND_PLEDGES.values()))
 PHASE_NAME = "picks of 200 members + pledges"
 SETUP_BATCH = 20
+SETTLE_TIMEOUT = 30.0
 
 
 def pick_menus(message: Message) -> list[dict[str, Any]]:
@@ -43,6 +44,22 @@ async def prepare(scene: Scene) -> None:
             if ballot.error or ballot.message_record is None or not pick_menus(ballot.message_record):
                 raise BenchError(f"/predict failed: {ballot.error or ballot.text}")
             scene.ballots[member.id] = ballot.message_record.id
+    # The phase measures picks, not the tail of this set-up: wait until the invitation shows every answer.
+    assert scene.invitation is not None
+    invitation = scene.invitation.id
+    await sb.wait_until(
+        lambda: _going_shown(sb.world.messages[invitation]) == len(scene.members),
+        SETTLE_TIMEOUT,
+        "the invitation to show every member going",
+    )
+
+
+def _going_shown(message: Message) -> int | None:
+    for embed in message.embeds:
+        for field in embed.get("fields") or []:
+            if field.get("name") == "RSVPs":
+                return int(str(field.get("value")).split(" going", 1)[0])
+    return None
 
 
 def picks_stored(scene: Scene) -> int:
