@@ -9,15 +9,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from lounge.deadlines import admit
 from lounge.guards import open_party, open_party_as_host, shown_party
-from lounge.replies import report_error
+from lounge.replies import reply_privately, report_error, send_reply, update_message
+from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.money import format_cents, parse_amount
 from rules.text import clean_name, clean_note, excerpt
 from storage.fundraising import OwnPledge, Pledge
+from ui.custom_ids import CANCEL_PLEDGE_TEMPLATE, cancel_custom_id
 from ui.donor_wall import (
-    CANCEL_PLEDGE_TEMPLATE,
-    cancel_custom_id,
     cancel_label,
     cancellable,
     donor_wall_embed,
@@ -76,6 +77,9 @@ class CancelPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
     ) -> CancelPledgeButton:
         return cls(int(match["pledge_id"]), item.label or "Cancel")
 
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        return admit(interaction, update=True)
+
     async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
         try:
             await self._cancel(interaction)
@@ -89,7 +93,8 @@ class CancelPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
             self.pledge_id, interaction.user.id, interaction_id=interaction.id
         )
         pledges = await bot.store.fundraising.member_pledges(pledge.party_id, interaction.user.id)
-        await interaction.response.edit_message(
+        await update_message(
+            interaction,
             content=f"Cancelled your pledge of {format_cents(pledge.amount_cents)}.",
             embed=own_pledges_embed(pledges, can_cancel=True),
             view=own_pledges_view(pledges, can_cancel=True),
@@ -128,15 +133,15 @@ class FundraisingCog(commands.Cog):
             party.id, interaction.user.id, donor_name(interaction.user), cents,
             anonymous=anonymous, note=cleaned, interaction_id=interaction.id,
         )
-        await interaction.response.send_message(pledge_confirmation(receipt.pledge), ephemeral=True)
+        await reply_privately(interaction, pledge_confirmation(receipt.pledge))
 
-    @app_commands.command(name="pledges")
+    @app_commands.command(name="pledges", extras={PUBLIC_REPLY: True})
     @app_commands.guild_only()
     async def pledges(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The donor wall, and (only to you) your own pledges."""
         party = await shown_party(interaction)
         wall = await self.bot.store.fundraising.donor_wall(party.id)
-        await interaction.response.send_message(embed=donor_wall_embed(party, wall))
+        await send_reply(interaction, embed=donor_wall_embed(party, wall), ephemeral=False)
         own = await self.bot.store.fundraising.member_pledges(party.id, interaction.user.id)
         if not own:
             await interaction.followup.send(NO_PLEDGES, ephemeral=True)
@@ -186,7 +191,7 @@ class PaymentCog(commands.GroupCog, group_name="payment", group_description="Mon
         if receipt.settled_dues is not None:
             dues = format_cents(receipt.settled_dues.amount_cents)
             reply += f" Their winner's dues of {dues} are now paid."
-        await interaction.response.send_message(reply, ephemeral=True)
+        await reply_privately(interaction, reply)
 
     @app_commands.command(name="waive")
     @app_commands.describe(member="The winner whose donation is excused")
@@ -194,10 +199,10 @@ class PaymentCog(commands.GroupCog, group_name="payment", group_description="Mon
         """Waive a winner's dues so they get in without paying (hosts)."""
         party = await open_party_as_host(interaction)
         dues = await self.bot.store.dues.waive(party.id, member.id, interaction.user.id)
-        await interaction.response.send_message(
+        await reply_privately(
+            interaction,
             f"Waived {member.mention}'s winner's dues of {format_cents(dues.amount_cents)}. "
             "They get in at the door without paying.",
-            ephemeral=True,
         )
 
 

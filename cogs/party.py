@@ -14,11 +14,23 @@ from cogs.predictions import (
     change_predictions,
     prediction_lock,
 )
-from lounge.guards import guild_id_of, manages_server, open_party_as_host, require_host, shown_party
+from lounge.guards import (
+    cannot_post,
+    channel_here,
+    guild_id_of,
+    manages_server,
+    open_party_as_host,
+    postable_channel,
+    require_host,
+    shown_party,
+)
+from lounge.replies import send_reply
+from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
+from rules.admission import MAX_CAPACITY, check_capacity
 from rules.money import parse_amount
 from rules.schedule import Schedule, plan_schedule
-from rules.text import clean_name
+from rules.text import clean_name, inert
 from rules.times import matching_timezones
 from storage import Party, PartySettings
 from storage.clock import utc_now
@@ -72,16 +84,10 @@ def _settings_from_options(
         charity=clean_name(charity, what="charity", max_length=TEXT_MAX) if charity is not None else None,
         winner_donation_cents=parse_amount(winner_donation) if winner_donation is not None else None,
         goal_cents=parse_amount(goal, limit_cents=GOAL_LIMIT_CENTS) if goal is not None else None,
-        capacity=capacity,
+        capacity=check_capacity(capacity) if capacity is not None else None,
         host_role_id=host_role.id if host_role is not None else None,
         announce_channel_id=announce_channel.id if announce_channel is not None else None,
     )
-
-
-def _text_channel(channel: object, what: str) -> discord.TextChannel:
-    if not isinstance(channel, discord.TextChannel):
-        raise Refusal(f"Pick a text channel for {what}.")
-    return channel
 
 
 def _check_role(role: discord.Role | None) -> None:
@@ -95,7 +101,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         self.bot = bot
         super().__init__()
 
-    @app_commands.command(name="create")
+    @app_commands.command(name="create", extras={PUBLIC_REPLY: True})
     @app_commands.describe(**_SETTING_DESCRIPTIONS)
     async def create(
         self,
@@ -108,7 +114,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         charity: app_commands.Range[str, 1, 200] | None = None,
         winner_donation: str | None = None,
         goal: str | None = None,
-        capacity: app_commands.Range[int, 1, 10_000] | None = None,
+        capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
         host_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
     ) -> None:
@@ -117,6 +123,8 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if not manages_server(interaction):
             raise Refusal("Only members with Manage Server can open a party; they become its first hosts.")
         _check_role(host_role)
+        if announce_channel is not None:
+            channel_here(interaction, announce_channel, "announcements")
         schedule = plan_schedule(starts=starts, ends=ends, timezone=timezone, now=utc_now())
         settings = _settings_from_options(
             name=name,
@@ -130,11 +138,14 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             announce_channel=announce_channel,
         )
         party = await self.bot.store.parties.create(guild_id, interaction.user.id, settings)
-        await interaction.response.send_message(
-            f"The party is open. {interaction.user.mention} is hosting.", embed=party_card(party)
+        await send_reply(
+            interaction,
+            f"The party is open. {interaction.user.mention} is hosting.",
+            embed=party_card(party),
+            ephemeral=False,
         )
 
-    @app_commands.command(name="edit")
+    @app_commands.command(name="edit", extras={PUBLIC_REPLY: True})
     @app_commands.describe(**_SETTING_DESCRIPTIONS, **EDIT_OPTION_DESCRIPTIONS)
     async def edit(
         self,
@@ -147,7 +158,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         charity: app_commands.Range[str, 1, 200] | None = None,
         winner_donation: str | None = None,
         goal: str | None = None,
-        capacity: app_commands.Range[int, 1, 10_000] | None = None,
+        capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
         host_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
         predictions: bool | None = None,
@@ -156,6 +167,8 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         """Change the open party (hosts)."""
         party = await open_party_as_host(interaction)
         _check_role(host_role)
+        if announce_channel is not None:
+            channel_here(interaction, announce_channel, "announcements")
         lock = prediction_lock(predictions_lock, party)
         schedule = None
         if starts is not None or ends is not None or timezone is not None:
@@ -186,11 +199,14 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             await self.bot.store.rsvps.promote_waitlisted(
                 party.id, notice=promotion_message(party.name), fallback_channel_id=interaction.channel_id
             )
-        await interaction.response.send_message(
-            "Party updated." + (f" {game}" if game else ""), embed=party_card(party, await self._night(party))
+        await send_reply(
+            interaction,
+            "Party updated." + (f" {game}" if game else ""),
+            embed=party_card(party, await self._night(party)),
+            ephemeral=False,
         )
 
-    @app_commands.command(name="show")
+    @app_commands.command(name="show", extras={PUBLIC_REPLY: True})
     async def show(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The party card: when, where, charity and how the night is going."""
         party = await shown_party(interaction)
@@ -198,7 +214,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         problems = await self.bot.store.outbox.open_problems(party.id)
         if problems:
             card.add_field(name="Can't post", value=problems_field(problems), inline=False)
-        await interaction.response.send_message(embed=card)
+        await send_reply(interaction, embed=card, ephemeral=False)
 
     @app_commands.command(name="close")
     async def close(self, interaction: discord.Interaction[LoungeBot]) -> None:
@@ -234,7 +250,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
                 filename=f"{stem}-predictions.csv",
             ),
         ]
-        await interaction.followup.send(f"The export of {party.name}:", files=files, ephemeral=True)
+        await interaction.followup.send(f"The export of {inert(party.name)}:", files=files, ephemeral=True)
 
     async def _night(self, party: Party) -> NightSoFar:
         store = self.bot.store
@@ -251,9 +267,12 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
     ) -> None:
         """Post the invitation with RSVP buttons (hosts)."""
         party = await open_party_as_host(interaction)
-        target = _text_channel(channel or interaction.channel, "the invitation")
+        target = postable_channel(interaction, channel or interaction.channel, "the invitation")
         await interaction.response.defer(ephemeral=True)
-        message = await self.bot.invitations.post(party, target)
+        try:
+            message = await self.bot.invitations.post(party, target)
+        except discord.Forbidden as exc:
+            raise Refusal(cannot_post(target, "the invitation")) from exc
         await interaction.followup.send(f"Invitation posted: {message.jump_url}", ephemeral=True)
 
     @app_commands.command(name="counter")
@@ -263,9 +282,12 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
     ) -> None:
         """Post the live fundraising counter (hosts)."""
         party = await open_party_as_host(interaction)
-        target = _text_channel(channel or interaction.channel, "the counter")
+        target = postable_channel(interaction, channel or interaction.channel, "the counter")
         await interaction.response.defer(ephemeral=True)
-        message = await self.bot.counters.post(party, target)
+        try:
+            message = await self.bot.counters.post(party, target)
+        except discord.Forbidden as exc:
+            raise Refusal(cannot_post(target, "the counter")) from exc
         await interaction.followup.send(f"Counter posted: {message.jump_url}", ephemeral=True)
 
     @app_commands.command(name="screen")
@@ -291,7 +313,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             + "Anyone with the link can watch, so share it only with the screens. "
             + "`/party screen reset:True` makes a new one."
         )
-        await interaction.response.send_message(reply, ephemeral=True)
+        await send_reply(interaction, reply, ephemeral=True)
 
     @create.autocomplete("timezone")
     @edit.autocomplete("timezone")

@@ -7,28 +7,21 @@ from collections.abc import Sequence
 import discord
 
 from rules.money import format_cents
-from rules.text import defuse_mentions, excerpt
+from rules.text import excerpt, inert
 from rules.times import discord_timestamp
 from storage import Party
 from storage.fundraising import DonorWall, OwnPledge
 from ui.counter import counted, progress_line
 from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX, LOUNGE_GOLD, clip
 
-# "pledge:cancel:<pledge id>": the button that cancels one of the caller's unpaid pledges.
-CANCEL_PLEDGE_PREFIX = "pledge:cancel:"
-CANCEL_PLEDGE_TEMPLATE = r"pledge:cancel:(?P<pledge_id>[0-9]+)"
 # Five rows of five buttons: the most one message can carry.
 CANCEL_BUTTONS_MAX = 25
 OWN_LINES_MAX = 25
 NOTE_EXCERPT = 40
 
 
-def cancel_custom_id(pledge_id: int) -> str:
-    return f"{CANCEL_PLEDGE_PREFIX}{pledge_id}"
-
-
 def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
-    embed = discord.Embed(title=clip(f"Donor wall: {party.name}", EMBED_TITLE_MAX), colour=LOUNGE_GOLD)
+    embed = discord.Embed(title=clip(f"Donor wall: {inert(party.name)}", EMBED_TITLE_MAX), colour=LOUNGE_GOLD)
     header = (
         f"**{format_cents(wall.pledged_cents)}** pledged by {counted(wall.donor_count, 'donor')} · "
         f"{format_cents(wall.received_cents)} received"
@@ -39,7 +32,7 @@ def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
             f"{format_cents(party.goal_cents)} goal"
         )
     lines = [
-        f"{rank}. {'Anonymous' if entry.name is None else defuse_mentions(entry.name)} · "
+        f"{rank}. {'Anonymous' if entry.name is None else inert(entry.name)} · "
         f"**{format_cents(entry.total_cents)}**"
         for rank, entry in enumerate(wall.entries, start=1)
     ]

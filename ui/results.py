@@ -8,6 +8,7 @@ import discord
 
 from rules.money import format_cents
 from rules.tallies import Tally, passed_over_text
+from rules.text import inert
 from storage import Party
 from storage.outbox import OutgoingMessage
 from storage.results import Announcement, Nominee, PassedOver, Result, Undo
@@ -20,14 +21,14 @@ MEDALS = ("🥇", "🥈", "🥉")
 
 def nominee_label(nominee: Nominee) -> str:
     """A linked nominee shows as a mention (embeds never ping); others by name."""
-    return f"<@{nominee.member_id}>" if nominee.member_id is not None else nominee.name
+    return f"<@{nominee.member_id}>" if nominee.member_id is not None else inert(nominee.name)
 
 
 def announcement(party: Party, result: Result, passed_over: Sequence[Nominee], tally: Tally) -> discord.Embed:
     winner = result.winner
-    embed = discord.Embed(title=clip(f"🏆 {result.category_name}", 256), colour=LOUNGE_GOLD)
-    charity = party.charity or "the night's charity"
-    lines = [f"And the winner is… **{winner.name}**!"]
+    embed = discord.Embed(title=clip(f"🏆 {inert(result.category_name)}", 256), colour=LOUNGE_GOLD)
+    charity = inert(party.charity) if party.charity else "the night's charity"
+    lines = [f"And the winner is… **{inert(winner.name)}**!"]
     if winner.member_id is not None:
         lines.append(
             f"{nominee_label(winner)} is now a winner and owes "
@@ -54,10 +55,11 @@ def withdrawn(original: discord.Embed) -> discord.Embed:
 
 
 def correction(result: Result, reason: str | None, still_winner: bool, tally: Tally) -> discord.Embed:
-    embed = discord.Embed(title=clip(f"Correction: {result.category_name}", 256), colour=CORRECTION_RED)
-    lines = [f"The result for {result.category_name} ({result.winner.name}) has been withdrawn."]
+    category = inert(result.category_name)
+    embed = discord.Embed(title=clip(f"Correction: {category}", 256), colour=CORRECTION_RED)
+    lines = [f"The result for {category} ({inert(result.winner.name)}) has been withdrawn."]
     if reason:
-        lines.append(f"Reason: {reason}")
+        lines.append(f"Reason: {inert(reason)}")
     if result.winner.member_id is not None:
         lines.append(
             f"{nominee_label(result.winner)} still holds another win tonight."
@@ -75,7 +77,7 @@ def leaderboard(
 ) -> discord.Embed:
     embed = discord.Embed(title="The Losers' Board", colour=LOUNGE_GOLD)
     embed.description = "Every announced category passes over every nominee who didn't win it."
-    heading = f"Tonight: {party.name}" if party is not None else "Tonight"
+    heading = f"Tonight: {inert(party.name)}" if party is not None else "Tonight"
     embed.add_field(name=clip(heading, 256), value=_ranking(tonight), inline=False)
     embed.add_field(name="All time in this server", value=_ranking(all_time), inline=False)
     return embed
@@ -87,7 +89,7 @@ def _ranking(rows: Sequence[PassedOver]) -> str:
     lines = []
     for place, row in enumerate(rows):
         marker = MEDALS[place] if place < len(MEDALS) else f"{place + 1}."
-        who = f"<@{row.member_id}>" if row.member_id is not None else row.name
+        who = f"<@{row.member_id}>" if row.member_id is not None else inert(row.name)
         lines.append(f"{marker} {who}: {passed_over_text(row.times, row.categories)}")
     return clip("\n".join(lines), EMBED_FIELD_VALUE_MAX)
 
