@@ -15,8 +15,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.pages import show_pages
+from lounge.deadlines import admit
 from lounge.guards import guild_id_of, manages_server, open_party, require_host, shown_party
-from lounge.replies import report_error
+from lounge.replies import report_error, send_reply, update_message
+from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.hosts import is_host
 from rules.predictions import NOT_A_GUEST, PREDICTIONS_OFF, LockChange, parse_lock
@@ -25,12 +28,9 @@ from rules.times import discord_timestamp, parse_timezone
 from storage import Party, Storage
 from storage.clock import utc_now
 from storage.predictions import FOREIGN_MENU, PredictionSettings
-from ui.paging import Pager
+from ui.custom_ids import BALLOT_PAGE_TEMPLATE, PICK_TEMPLATE
 from ui.predictions import (
-    PAGE_TEMPLATE,
-    PICK_TEMPLATE,
     ballot_page,
-    leaderboard_pages,
     own_ballot,
     shown,
 )
@@ -120,6 +120,9 @@ class PickMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=PICK_TEM
         assert isinstance(item, discord.ui.Select)
         return cls(item, int(match["party_id"]), int(match["category_id"]), int(match["page"]))
 
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        return admit(interaction, update=True)
+
     async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
         # discord.py only logs what a DynamicItem raises: the caller must still hear back.
         try:
@@ -139,12 +142,12 @@ class PickMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=PICK_TEM
             verb = "Changed to" if outcome.changed else "Saved:"
             notice = f"{verb} **{shown(outcome.nominee_name)}** for {shown(outcome.category_name)}."
             embed, view = await _page(interaction, party, self.page, notice)
-            await interaction.response.edit_message(embed=embed, view=view)
+            await update_message(interaction, embed=embed, view=view)
         except Exception as exc:
             await report_error(interaction, exc)
 
 
-class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_TEMPLATE):
+class BallotPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BALLOT_PAGE_TEMPLATE):
     """Previous / Next on a ballot; the custom_id names the page to show."""
 
     def __init__(self, button: discord.ui.Button[Any], party_id: int, page: int) -> None:
@@ -155,15 +158,18 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_T
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> PageButton:
+    ) -> BallotPageButton:
         assert isinstance(item, discord.ui.Button)
         return cls(item, int(match["party_id"]), int(match["page"]))
+
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        return admit(interaction, update=True)
 
     async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
         try:
             party = await _own_party(interaction, self.party_id)
             embed, view = await _page(interaction, party, self.page)
-            await interaction.response.edit_message(embed=embed, view=view)
+            await update_message(interaction, embed=embed, view=view)
         except Exception as exc:
             await report_error(interaction, exc)
 
@@ -200,10 +206,10 @@ class PredictionsCog(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(PickMenu, PageButton)
+        self.bot.add_dynamic_items(PickMenu, BallotPageButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(PickMenu, PageButton)
+        self.bot.remove_dynamic_items(PickMenu, BallotPageButton)
 
     @app_commands.command(name="predict")
     @app_commands.guild_only()
@@ -220,7 +226,8 @@ class PredictionsCog(commands.Cog):
         if settings.locked(utc_now()):
             picks = await store.predictions.picks_of(party.id, interaction.user.id)
             embed = own_ballot(party, await store.ballot.ballot(party.id), picks)
-            await interaction.response.send_message(
+            await send_reply(
+                interaction,
                 "Predictions are locked: the host closed the ballot. Your picks stand as below.",
                 embed=embed,
                 ephemeral=True,
@@ -229,23 +236,15 @@ class PredictionsCog(commands.Cog):
         embed, view = await _page(interaction, party, 0)
         if view is None and not await store.ballot.categories(party.id):
             raise Refusal("There's nothing to predict yet: the hosts haven't set up the ballot.")
-        if view is None:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
-        else:
-            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        await send_reply(interaction, embed=embed, view=view, ephemeral=True)
 
-    @app_commands.command(name="predictions")
+    @app_commands.command(name="predictions", extras={PUBLIC_REPLY: True})
     @app_commands.guild_only()
     async def predictions(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The predictions leaderboard: correct picks per member; your own ballot privately."""
         party = await shown_party(interaction)
         store = self.bot.store
-        pages = leaderboard_pages(party, await store.predictions.leaderboard(party.id))
-        if len(pages) == 1:
-            await interaction.response.send_message(embed=pages[0])
-        else:
-            pager = Pager(pages, interaction.user.id)
-            await interaction.response.send_message(embed=pager.first_page, view=pager)
+        await show_pages(interaction, "predictions", party, ephemeral=False)
         picks = await store.predictions.picks_of(party.id, interaction.user.id)
         ballot = await store.ballot.ballot(party.id)
         await interaction.followup.send(embed=own_ballot(party, ballot, picks), ephemeral=True)

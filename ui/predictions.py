@@ -2,7 +2,8 @@
 
 The ballot's menus and page buttons are layout only: the predictions cog's DynamicItems answer them,
 matched on custom_ids that carry the party, the category and the page (`predict:<party>:<category>:<page>`,
-`predict-page:<party>:<page>:<prev|next>`), so they work after a restart without remembering a view.
+`predict-page:<party>:<page>:<prev|next>`, named in `ui.custom_ids`), so they work after a restart
+without remembering a view.
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from rules.predictions import Guesses, Standing
-from rules.text import defuse_mentions
+from rules.text import inert
 from storage import Party
 from storage.ballot import BallotCategory, Nominee
 from storage.predictions import Leaderboard
+from ui.custom_ids import ballot_page_custom_id, pick_custom_id
 from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, LOUNGE_GOLD, clip
 from ui.paging import split_lines
-
-PICK_TEMPLATE = r"predict:(?P<party_id>[0-9]+):(?P<category_id>[0-9]+):(?P<page>[0-9]+)"
-PAGE_TEMPLATE = r"predict-page:(?P<party_id>[0-9]+):(?P<page>[0-9]+):(?P<step>prev|next)"
 
 # A message holds five action rows and a select menu fills one: four menus leave a row for the buttons.
 CATEGORIES_PER_PAGE = 4
@@ -34,16 +33,8 @@ LEADERBOARD_LINES = 20
 
 
 def shown(text: str) -> str:
-    """User text inside a message: Markdown shown as typed, and no mention that could ping."""
-    return defuse_mentions(discord.utils.escape_markdown(text))
-
-
-def pick_custom_id(party_id: int, category_id: int, page: int) -> str:
-    return f"predict:{party_id}:{category_id}:{page}"
-
-
-def page_custom_id(party_id: int, page: int, step: str) -> str:
-    return f"predict-page:{party_id}:{page}:{step}"
+    """User text inside a message, inert: it reads as typed and pings nobody."""
+    return inert(text)
 
 
 def page_count(open_categories: int) -> int:
@@ -127,7 +118,7 @@ def ballot_page(
                 discord.ui.Button(
                     label=label,
                     style=discord.ButtonStyle.secondary,
-                    custom_id=page_custom_id(party.id, max(0, target), step),
+                    custom_id=ballot_page_custom_id(party.id, max(0, target), step),
                     disabled=disabled,
                     row=CATEGORIES_PER_PAGE,
                 )

@@ -9,11 +9,10 @@ from rules.predictions import Guesses, Standing
 from storage import Party
 from storage.ballot import BallotCategory, Category, Nominee
 from storage.predictions import Leaderboard
+from ui.custom_ids import BALLOT_PAGE_TEMPLATE, PICK_TEMPLATE
 from ui.limits import CUSTOM_ID_MAX
 from ui.predictions import (
     CATEGORIES_PER_PAGE,
-    PAGE_TEMPLATE,
-    PICK_TEMPLATE,
     ballot_page,
     best_predictors_line,
     guessed_line,
@@ -59,7 +58,7 @@ def test_a_page_holds_four_menus_and_the_buttons_within_five_rows() -> None:
     assert all(re.fullmatch(PICK_TEMPLATE, m["custom_id"]) for m in menus)
     buttons = [c for c in rows[-1]["components"]]
     assert [b["custom_id"] for b in buttons] == ["predict-page:7:0:prev", "predict-page:7:2:next"]
-    assert all(re.fullmatch(PAGE_TEMPLATE, b["custom_id"]) for b in buttons)
+    assert all(re.fullmatch(BALLOT_PAGE_TEMPLATE, b["custom_id"]) for b in buttons)
     assert embed.footer.text == "Page 2 of 7"
     assert "You've picked 1 of 26 open categories" in (embed.description or "")
 
