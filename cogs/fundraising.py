@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from lounge.guards import open_party, open_party_as_host, shown_party
+from lounge.guards import money_party_as_host, open_party, shown_party
 from lounge.replies import report_error
 from rules import Refusal
 from rules.money import format_cents, parse_amount
@@ -23,6 +23,7 @@ from ui.donor_wall import (
     donor_wall_embed,
     own_pledges_embed,
 )
+from ui.wording import BOTS_DONT_PAY, payment_recorded, waived
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -169,36 +170,28 @@ class PaymentCog(commands.GroupCog, group_name="payment", group_description="Mon
         note: str | None = None,
     ) -> None:
         """Record money received from a member (hosts)."""
-        party = await open_party_as_host(interaction)
+        party = await money_party_as_host(interaction)
         if member.bot:
-            raise Refusal("Bots don't pay. Pick the member the money came from.")
+            raise Refusal(BOTS_DONT_PAY)
         cents = parse_amount(amount)
         cleaned = clean_note(note, max_length=NOTE_MAX)
-        receipt = await self.bot.store.fundraising.record_payment(
+        receipt = await self.bot.store.ledger.record_payment(
             party.id, member.id, cents, note=cleaned, recorded_by=interaction.user.id,
             interaction_id=interaction.id,
         )
-        reply = (
-            f"Recorded **{format_cents(receipt.payment.amount_cents)}** received from {member.mention}. "
-            f"In all they have paid {format_cents(receipt.member_received_cents)} "
-            f"against {format_cents(receipt.member_pledged_cents)} pledged."
+        reply = payment_recorded(
+            member.mention, receipt.payment.amount_cents, receipt.applied, receipt.member,
+            receipt.dues.status if receipt.dues else None,
         )
-        if receipt.settled_dues is not None:
-            dues = format_cents(receipt.settled_dues.amount_cents)
-            reply += f" Their winner's dues of {dues} are now paid."
         await interaction.response.send_message(reply, ephemeral=True)
 
     @app_commands.command(name="waive")
     @app_commands.describe(member="The winner whose donation is excused")
     async def waive(self, interaction: discord.Interaction[LoungeBot], member: discord.Member) -> None:
         """Waive a winner's dues so they get in without paying (hosts)."""
-        party = await open_party_as_host(interaction)
-        dues = await self.bot.store.dues.waive(party.id, member.id, interaction.user.id)
-        await interaction.response.send_message(
-            f"Waived {member.mention}'s winner's dues of {format_cents(dues.amount_cents)}. "
-            "They get in at the door without paying.",
-            ephemeral=True,
-        )
+        party = await money_party_as_host(interaction)
+        waiver = await self.bot.store.ledger.waive(party.id, member.id, interaction.user.id, interaction.id)
+        await interaction.response.send_message(waived(member.mention, waiver.amount_cents), ephemeral=True)
 
 
 async def setup(bot: LoungeBot) -> None:

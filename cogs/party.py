@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from lounge.guards import guild_id_of, manages_server, open_party_as_host, require_host, shown_party
+from lounge.replies import report_error
 from rules import Refusal
 from rules.money import parse_amount
 from rules.schedule import Schedule, plan_schedule
 from rules.text import clean_name
 from rules.times import matching_timezones
 from storage import Party, PartySettings
+from ui.audit_log import LOG_PAGE_TEMPLATE, log_custom_id, log_embed, log_pages
 from ui.chart import money_chart
-from ui.export import guests_csv, money_csv, results_csv
+from ui.export import guests_csv, log_csv, money_csv, results_csv, totals_csv
 from ui.party_card import NightSoFar, party_card
+from ui.wording import BOT_HOST, hosts_text
 from ui.wrapup import CHART_FILENAME, wrapup_embed
 
 if TYPE_CHECKING:
@@ -187,7 +191,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         """Close the night: freeze RSVPs and pledges and post the wrap-up (hosts)."""
         party = await open_party_as_host(interaction)
         await interaction.response.defer(ephemeral=True)
-        party = await self.bot.store.parties.close(party.id)
+        party = await self.bot.store.parties.close(party.id, by=interaction.user.id)
         store = self.bot.store
         embed = wrapup_embed(
             party,
@@ -234,8 +238,70 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             discord.File(
                 io.BytesIO(results_csv(await reports.results(party.id))), filename=f"{stem}-results.csv"
             ),
+            discord.File(
+                io.BytesIO(totals_csv(await self.bot.store.ledger.figures(party.id))),
+                filename=f"{stem}-totals.csv",
+            ),
+            discord.File(
+                io.BytesIO(log_csv(await self.bot.store.audit.entries(party.id))), filename=f"{stem}-log.csv"
+            ),
         ]
         await interaction.followup.send(f"The export of {party.name}:", files=files, ephemeral=True)
+
+    @app_commands.command(name="reopen")
+    async def reopen(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        """Reopen the server's most recently closed party, closed by mistake (hosts)."""
+        party = await shown_party(interaction)
+        await require_host(interaction, party)
+        party = await self.bot.store.parties.reopen(party.guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            f"{party.name} is open again: RSVPs, pledges and results work as before.",
+            embed=party_card(party, await self._night(party)),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="log")
+    async def log(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        """The party's audit trail, newest first (hosts)."""
+        party = await shown_party(interaction)
+        await require_host(interaction, party)
+        pages = log_pages(await self.bot.store.audit.entries(party.id))
+        await interaction.response.send_message(
+            embed=log_embed(party, pages, 0), view=log_view(party.id, 0, len(pages)), ephemeral=True
+        )
+
+    hosts = app_commands.Group(name="hosts", description="Who hosts the party")
+
+    @hosts.command(name="add")
+    @app_commands.describe(member="The member to name a host")
+    async def hosts_add(self, interaction: discord.Interaction[LoungeBot], member: discord.Member) -> None:
+        """Name a host of the party (hosts)."""
+        party = await open_party_as_host(interaction)
+        if member.bot:
+            raise Refusal(BOT_HOST)
+        await self.bot.store.parties.add_host(party.id, member.id, interaction.user.id)
+        await interaction.response.send_message(
+            f"{member.mention} is now a host of {party.name}.", ephemeral=True
+        )
+
+    @hosts.command(name="remove")
+    @app_commands.describe(member="The named host to remove")
+    async def hosts_remove(self, interaction: discord.Interaction[LoungeBot], member: discord.Member) -> None:
+        """Un-name a host of the party, its creator included (hosts)."""
+        party = await open_party_as_host(interaction)
+        await self.bot.store.parties.remove_host(party.id, member.id, interaction.user.id)
+        await interaction.response.send_message(
+            f"{member.mention} is no longer a named host of {party.name}.", ephemeral=True
+        )
+
+    @hosts.command(name="list")
+    async def hosts_list(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        """Who hosts the party."""
+        party = await shown_party(interaction)
+        named = await self.bot.store.parties.named_hosts(party.id)
+        await interaction.response.send_message(
+            hosts_text(party, named), ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
 
     async def _night(self, party: Party) -> NightSoFar:
         store = self.bot.store
@@ -277,5 +343,57 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         return [app_commands.Choice(name=zone, value=zone) for zone in matching_timezones(current)]
 
 
+def log_view(party_id: int, index: int, count: int) -> discord.ui.View | None:
+    if count <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    previous = LogPageButton(party_id, max(index - 1, 0), "Previous")
+    previous.item.disabled = index == 0
+    following = LogPageButton(party_id, min(index + 1, count - 1), "Next")
+    following.item.disabled = index >= count - 1
+    view.add_item(previous)
+    view.add_item(following)
+    return view
+
+
+class LogPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=LOG_PAGE_TEMPLATE):
+    """Shows one page of /party log, read again from storage; works after a restart."""
+
+    def __init__(self, party_id: int, page: int, label: str = "Page") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.secondary, custom_id=log_custom_id(party_id, page)
+            )
+        )
+        self.party_id = party_id
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> LogPageButton:
+        return cls(int(match["party_id"]), int(match["page"]), item.label or "Page")
+
+    async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
+        try:
+            party = await interaction.client.store.parties.get(self.party_id)
+            if party is None or party.guild_id != interaction.guild_id:
+                raise Refusal("That log is no longer available. Run /party log again.")
+            # custom_ids are not secret: the pages are shown to hosts only.
+            await require_host(interaction, party)
+            pages = log_pages(await interaction.client.store.audit.entries(party.id))
+            index = min(self.page, len(pages) - 1)
+            await interaction.response.edit_message(
+                embed=log_embed(party, pages, index), view=log_view(party.id, index, len(pages))
+            )
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
 async def setup(bot: LoungeBot) -> None:
+    bot.add_dynamic_items(LogPageButton)
     await bot.add_cog(PartyCog(bot))
+
+
+async def teardown(bot: LoungeBot) -> None:
+    bot.remove_dynamic_items(LogPageButton)

@@ -348,7 +348,7 @@ async def settled(stage: Stage, wrapup: Message) -> None:
         if not counters:
             return False
         fields = {f.get("name"): f.get("value") for f in counters[-1].embeds[0].get("fields") or []}
-        return fields.get("Pledged") == money_text(raised)
+        return fields.get("Raised") == money_text(raised)
 
     await sb.wait_until(invitation_closed, PATIENCE, "the invitation to show RSVPs closed")
     await sb.wait_until(counter_final, PATIENCE, "the counter to show the final total")

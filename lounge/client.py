@@ -32,6 +32,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.rsvp",
     "cogs.fundraising",
     "cogs.results",
+    "cogs.ledger",
 )
 
 # Only the guilds intent: members and messages come with interactions, so no privileged intent is needed.

@@ -198,12 +198,13 @@ class Counters:
             await self.bot.pacer.send(counter.channel_id, message.delete)
 
     async def _announce_milestones(self, party: Party, figures: CounterFigures, channel_id: int) -> None:
-        reached = reached_milestones(figures.pledged_cents, party.goal_cents)
+        # Milestones follow the money raised; one voided and crossed again is not told twice (claimed once).
+        reached = reached_milestones(figures.money.raised_cents, party.goal_cents)
         if not reached:
             return
         channel = self._channel(channel_id, party.guild_id)
         for percent in await self.bot.store.fundraising.claim_milestones(party.id, reached):
-            text = milestone_announcement(party, percent, figures.pledged_cents)
+            text = milestone_announcement(party, percent, figures.money.raised_cents)
             await self.bot.pacer.send(channel_id, lambda text=text: channel.send(text))
 
     def _channel(self, channel_id: int, guild_id: int | None = None) -> discord.PartialMessageable:

@@ -9,10 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.arrivals import ArrivalStore
+from storage.audit import AuditStore
 from storage.ballot import BallotStore
 from storage.database import Database, DatabaseUnavailable
 from storage.dues import DuesStore
 from storage.fundraising import FundraisingStore
+from storage.ledger import LedgerStore
 from storage.meta import MetaStore
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
@@ -22,11 +24,13 @@ from storage.rsvps import RsvpStore
 
 __all__ = [
     "ArrivalStore",
+    "AuditStore",
     "BallotStore",
     "Database",
     "DatabaseUnavailable",
     "DuesStore",
     "FundraisingStore",
+    "LedgerStore",
     "Party",
     "PartyMessage",
     "PartyMessageStore",
@@ -52,6 +56,8 @@ class Storage:
         self.arrivals = ArrivalStore(database)
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
+        self.ledger = LedgerStore(database)
+        self.audit = AuditStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:

@@ -7,9 +7,11 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from rules import Refusal
+from storage.audit import Action, record
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
+from storage.errors import AlreadyHost, NothingToReopen, NotNamedHost, PartyStillOpen
 
 DEFAULT_WINNER_DONATION_CENTS = 100_000
 
@@ -125,8 +127,8 @@ class PartyStore:
         assert row is not None
         return _row_to_party(row)
 
-    async def close(self, party_id: int) -> Party:
-        """Closes the party for good.
+    async def close(self, party_id: int, by: int | None = None) -> Party:
+        """Closes the party (`by`: the host, for the log); /party reopen can undo a close made by mistake.
 
         :raises Refusal: it was already closed.
         """
@@ -137,10 +139,58 @@ class PartyStore:
             )
             if not changed:
                 raise Refusal("That party is already closed.")
+            if by is not None:
+                await record(tx, party_id, by, Action.CLOSE)
             tx.touch(party_id, Topic.PARTY)
             row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
         assert row is not None
         return _row_to_party(row)
+
+    async def reopen(self, guild_id: int, by: int) -> Party:
+        """Reopens the guild's most recently closed party.
+
+        :raises PartyStillOpen: a party of the guild is open. :raises NothingToReopen: none was closed.
+        """
+        async with self._db.transaction() as tx:
+            if await self._open_party_id(tx, guild_id) is not None:
+                raise PartyStillOpen()
+            party_id = await tx.fetch_value(
+                "SELECT id FROM parties WHERE guild_id = ? ORDER BY id DESC LIMIT 1", (guild_id,)
+            )
+            if party_id is None:
+                raise NothingToReopen()
+            await tx.execute("UPDATE parties SET closed_at = NULL WHERE id = ?", (party_id,))
+            await record(tx, party_id, by, Action.REOPEN)
+            tx.touch(party_id, Topic.PARTY, Topic.MONEY)
+            row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
+        assert row is not None
+        return _row_to_party(row)
+
+    async def add_host(self, party_id: int, user_id: int, by: int) -> None:
+        """Names a host. :raises AlreadyHost: named already."""
+        async with self._db.transaction() as tx:
+            added = await tx.fetch_one(
+                "INSERT INTO party_hosts (party_id, user_id, added_at) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING RETURNING user_id",
+                (party_id, user_id, to_text(utc_now())),
+            )
+            if added is None:
+                raise AlreadyHost()
+            await record(tx, party_id, by, Action.HOST_ADD, subject_id=user_id)
+            tx.touch(party_id, Topic.PARTY)
+
+    async def remove_host(self, party_id: int, user_id: int, by: int) -> None:
+        """Un-names a host, the creator included (Manage Server members stay hosts, so none is orphaned).
+
+        :raises NotNamedHost: they were not named.
+        """
+        async with self._db.transaction() as tx:
+            if not await tx.execute(
+                "DELETE FROM party_hosts WHERE party_id = ? AND user_id = ?", (party_id, user_id)
+            ):
+                raise NotNamedHost()
+            await record(tx, party_id, by, Action.HOST_REMOVE, subject_id=user_id)
+            tx.touch(party_id, Topic.PARTY)
 
     async def get(self, party_id: int) -> Party | None:
         row = await self._db.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
@@ -167,6 +217,13 @@ class PartyStore:
     async def host_ids(self, party_id: int) -> set[int]:
         rows = await self._db.fetch_all("SELECT user_id FROM party_hosts WHERE party_id = ?", (party_id,))
         return {row[0] for row in rows}
+
+    async def named_hosts(self, party_id: int) -> list[int]:
+        """Named hosts in the order they were named."""
+        rows = await self._db.fetch_all(
+            "SELECT user_id FROM party_hosts WHERE party_id = ? ORDER BY added_at, user_id", (party_id,)
+        )
+        return [row[0] for row in rows]
 
     @staticmethod
     async def _open_party_id(tx: Transaction, guild_id: int) -> int | None:

@@ -30,12 +30,13 @@ def cancel_custom_id(pledge_id: int) -> str:
 def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
     embed = discord.Embed(title=clip(f"Donor wall: {party.name}", EMBED_TITLE_MAX), colour=LOUNGE_GOLD)
     header = (
-        f"**{format_cents(wall.pledged_cents)}** pledged by {counted(wall.donor_count, 'donor')} · "
-        f"{format_cents(wall.received_cents)} received"
+        f"**{format_cents(wall.money.pledged_cents)}** pledged by {counted(wall.donor_count, 'donor')} · "
+        f"{format_cents(wall.money.raised_cents)} raised with winners' dues · "
+        f"{format_cents(wall.money.received_cents)} received"
     )
     if party.goal_cents is not None:
         header += (
-            f"\n{progress_line(wall.pledged_cents, party.goal_cents)} of the "
+            f"\n{progress_line(wall.money.raised_cents, party.goal_cents)} of the "
             f"{format_cents(party.goal_cents)} goal"
         )
     lines = [
@@ -54,6 +55,8 @@ def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
 
 
 def _status(own: OwnPledge) -> str:
+    if own.pledge.voided_at is not None:
+        return "voided by a host"
     if own.pledge.is_cancelled:
         return "cancelled"
     return "paid ✓" if own.paid else "unpaid"

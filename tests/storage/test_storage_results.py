@@ -114,13 +114,10 @@ async def test_paid_dues_earn_a_bottle_and_survive_an_undo_as_a_donation(store: 
     party = await store.parties.create(GUILD, HOST, PartySettings(name="Emmys", charity="WOF"))
     drama = await add_category(store, party, "Drama Series", [("Amy", 501), ("Bob", 502)])
     await announce(store, party, drama, "Amy")
-    await store.database.execute(
-        "INSERT INTO payments (party_id, user_id, amount_cents, recorded_by, recorded_at) "
-        "VALUES (?, 501, 100000, 1, '2013-09-23T05:00:00+00:00')",
-        (party.id,),
+    receipt = await store.ledger.record_payment(
+        party.id, 501, 100_000, note=None, recorded_by=HOST, interaction_id=next(interaction_ids)
     )
-    paid = await store.dues.settle_from_payments(party.id, 501)
-    assert paid is not None and paid.status is DuesStatus.PAID
+    assert receipt.dues is not None and receipt.dues.status is DuesStatus.PAID
     assert [b.engraving for b in await store.dues.bottles(party.id)] == [
         "Amy · Winner, Drama Series · Emmys · for WOF"
     ]
@@ -135,11 +132,12 @@ async def test_waive_settles_owed_dues_and_refuses_when_nothing_is_owed(store: S
     party = await store.parties.create(GUILD, HOST, PartySettings(name="Emmys"))
     drama = await add_category(store, party, "Drama Series", [("Amy", 501), ("Bob", 502)])
     with pytest.raises(Refusal, match="owes no"):
-        await store.dues.waive(party.id, 501, HOST)
+        await store.ledger.waive(party.id, 501, HOST, next(interaction_ids))
     await announce(store, party, drama, "Amy")
-    assert (await store.dues.waive(party.id, 501, HOST)).status is DuesStatus.WAIVED
+    assert (await store.ledger.waive(party.id, 501, HOST, next(interaction_ids))).amount_cents == 100_000
+    assert (await store.dues.for_member(party.id, 501)).status is DuesStatus.WAIVED
     with pytest.raises(Refusal, match="already waived"):
-        await store.dues.waive(party.id, 501, HOST)
+        await store.ledger.waive(party.id, 501, HOST, next(interaction_ids))
 
 
 async def test_passed_over_leaderboard_counts_times_and_categories_across_parties(store: Storage) -> None:
