@@ -14,16 +14,21 @@ from lounge.replies import report_error
 from rules import Refusal
 from rules.money import format_cents, parse_amount
 from rules.text import clean_name, clean_note, excerpt
+from storage.errors import NotYourPledge, PledgeCancelled
 from storage.fundraising import OwnPledge, Pledge
 from ui.donor_wall import (
     CANCEL_PLEDGE_TEMPLATE,
+    EDIT_FORM_PREFIX,
+    EDIT_PLEDGE_TEMPLATE,
     cancel_custom_id,
     cancel_label,
     cancellable,
     donor_wall_embed,
+    edit_custom_id,
+    edit_label,
     own_pledges_embed,
 )
-from ui.wording import BOTS_DONT_PAY, payment_recorded, waived
+from ui.wording import BOTS_DONT_PAY, payment_recorded, pledge_changed, waived
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -57,7 +62,68 @@ def own_pledges_view(pledges: list[OwnPledge], *, can_cancel: bool) -> discord.u
     view = discord.ui.View(timeout=None)
     for own in buttons:
         view.add_item(CancelPledgeButton(own.pledge.id, cancel_label(own)))
+        view.add_item(EditPledgeButton(own.pledge.id, edit_label(own)))
     return view
+
+
+class EditPledgeForm(discord.ui.Modal):
+    """The amount and note of one of the member's unpaid pledges; the store checks it is still theirs."""
+
+    amount: discord.ui.TextInput[EditPledgeForm] = discord.ui.TextInput(
+        label="Amount", custom_id="amount", max_length=20
+    )
+    note: discord.ui.TextInput[EditPledgeForm] = discord.ui.TextInput(
+        label="Note", custom_id="note", required=False, max_length=NOTE_MAX, style=discord.TextStyle.paragraph
+    )
+
+    def __init__(self, pledge: Pledge) -> None:
+        super().__init__(title="Change your pledge", custom_id=f"{EDIT_FORM_PREFIX}{pledge.id}")
+        self.pledge_id = pledge.id
+        self.amount.default = format_cents(pledge.amount_cents)
+        self.note.default = pledge.note
+
+    async def on_submit(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
+        cents = parse_amount(self.amount.value)
+        cleaned = clean_note(self.note.value or None, max_length=NOTE_MAX)
+        pledge = await interaction.client.store.fundraising.edit_pledge(
+            self.pledge_id, interaction.user.id, amount_cents=cents, note=cleaned,
+            interaction_id=interaction.id,
+        )
+        await interaction.response.send_message(
+            pledge_changed(pledge.amount_cents, pledge.note), ephemeral=True
+        )
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        await report_error(interaction, error)
+
+
+class EditPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=EDIT_PLEDGE_TEMPLATE):
+    """Opens the form that changes one of the clicker's own unpaid pledges; works after a restart."""
+
+    def __init__(self, pledge_id: int, label: str = "Edit") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.secondary, custom_id=edit_custom_id(pledge_id)
+            )
+        )
+        self.pledge_id = pledge_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> EditPledgeButton:
+        return cls(int(match["pledge_id"]), item.label or "Edit")
+
+    async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
+        try:
+            pledge = await interaction.client.store.fundraising.get(self.pledge_id)
+            if pledge is None or pledge.user_id != interaction.user.id:
+                raise NotYourPledge()
+            if pledge.is_cancelled:
+                raise PledgeCancelled()
+            await interaction.response.send_modal(EditPledgeForm(pledge))
+        except Exception as exc:
+            await report_error(interaction, exc)
 
 
 class CancelPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CANCEL_PLEDGE_TEMPLATE):
@@ -102,10 +168,10 @@ class FundraisingCog(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(CancelPledgeButton)
+        self.bot.add_dynamic_items(CancelPledgeButton, EditPledgeButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(CancelPledgeButton)
+        self.bot.remove_dynamic_items(CancelPledgeButton, EditPledgeButton)
 
     @app_commands.command(name="pledge")
     @app_commands.guild_only()

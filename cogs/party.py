@@ -22,7 +22,7 @@ from ui.audit_log import LOG_PAGE_TEMPLATE, log_custom_id, log_embed, log_pages
 from ui.chart import money_chart
 from ui.export import guests_csv, log_csv, money_csv, results_csv, totals_csv
 from ui.party_card import NightSoFar, party_card
-from ui.wording import BOT_HOST, hosts_text
+from ui.wording import BOT_HOST, donation_changed, hosts_text
 from ui.wrapup import CHART_FILENAME, wrapup_embed
 
 if TYPE_CHECKING:
@@ -172,13 +172,15 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         )
         if settings == PartySettings():
             raise Refusal("Nothing to change: give at least one option, like `venue` or `starts`.")
-        party = await self.bot.store.parties.edit(party.id, settings)
+        party = await self.bot.store.parties.edit(party.id, settings, by=interaction.user.id)
         if settings.capacity is not None:
             promoted = await self.bot.store.rsvps.promote_waitlisted(party.id)
             await self.bot.invitations.tell_promoted(party, promoted, interaction.channel_id)
-        await interaction.response.send_message(
-            "Party updated.", embed=party_card(party, await self._night(party))
-        )
+        reply = "Party updated."
+        if settings.winner_donation_cents is not None:
+            kept = await self.bot.store.dues.at_other_amount(party.id, settings.winner_donation_cents)
+            reply += " " + donation_changed(settings.winner_donation_cents, kept)
+        await interaction.response.send_message(reply, embed=party_card(party, await self._night(party)))
 
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[LoungeBot]) -> None:

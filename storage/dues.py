@@ -127,6 +127,16 @@ class DuesStore:
         )
         return None if row is None else _dues(row)
 
+    async def at_other_amount(self, party_id: int, amount_cents: int) -> int:
+        """How many recorded dues (owed, paid or waived) stand at another amount than `amount_cents`."""
+        return int(
+            await self._db.fetch_value(
+                "SELECT count(*) FROM dues "
+                "WHERE party_id = ? AND status != 'cancelled' AND amount_cents != ?",
+                (party_id, amount_cents),
+            )
+        )
+
     async def outstanding(self, party_id: int) -> list[Dues]:
         rows = await self._db.fetch_all(
             "SELECT * FROM dues WHERE party_id = ? AND status = 'owed' ORDER BY created_at", (party_id,)

@@ -189,6 +189,10 @@ class FundraisingStore:
                 await tx.execute(
                     "UPDATE pledges SET cancelled_at = ? WHERE id = ?", (to_text(utc_now()), pledge_id)
                 )
+                await record(
+                    tx, row["party_id"], user_id, Action.PLEDGE_CANCEL, subject_id=user_id,
+                    amount_cents=row["amount_cents"], ref_id=pledge_id,
+                )
                 tx.touch(row["party_id"], Topic.MONEY)
             return await self._get(tx, pledge_id)
 
@@ -213,6 +217,10 @@ class FundraisingStore:
                 )
                 tx.touch(row["party_id"], Topic.MONEY)
             return await self._get(tx, pledge_id)
+
+    async def get(self, pledge_id: int) -> Pledge | None:
+        row = await self._db.fetch_one("SELECT * FROM pledges WHERE id = ?", (pledge_id,))
+        return None if row is None else _pledge(row)
 
     @staticmethod
     async def _get(tx: Transaction, pledge_id: int) -> Pledge:

@@ -103,7 +103,7 @@ class PartyStore:
         assert row is not None
         return _row_to_party(row)
 
-    async def edit(self, party_id: int, settings: PartySettings) -> Party:
+    async def edit(self, party_id: int, settings: PartySettings, by: int | None = None) -> Party:
         """Changes the given fields of an open party.
 
         :raises Refusal: the party is closed.
@@ -122,6 +122,8 @@ class PartyStore:
                 await tx.execute(
                     f"UPDATE parties SET {assignments} WHERE id = ?", (*changes.values(), party_id)
                 )
+                if by is not None:
+                    await record(tx, party_id, by, Action.PARTY_EDIT, detail=", ".join(changes))
                 tx.touch(party_id, Topic.PARTY)
                 row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
         assert row is not None

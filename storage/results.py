@@ -12,6 +12,7 @@ from datetime import datetime
 
 from rules import Refusal
 from rules.tallies import AnnouncedCategory, Tally, person_key, tally
+from storage.audit import Action, record
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
@@ -66,6 +67,10 @@ class PassedOver:
     categories: int
 
 
+# A nominee added after its category's result was announced was not passed over in it (nominees
+# from before 0004 have no added_at and count as always there).
+_IN_BY_THEN = "(n.added_at IS NULL OR n.added_at <= r.announced_at)"
+
 _RESULT_SELECT = (
     "SELECT r.*, c.name AS category_name, n.name AS winner_name, n.member_id AS winner_member_id "
     "FROM results r JOIN categories c ON c.id = r.category_id JOIN nominees n ON n.id = r.nominee_id "
@@ -99,7 +104,8 @@ async def _tally(tx: Transaction, party_id: int) -> Tally:
     total = await tx.fetch_value("SELECT count(*) FROM categories WHERE party_id = ?", (party_id,))
     rows = await tx.fetch_all(
         "SELECT r.category_id, r.nominee_id, n.id AS nominee_id_in, n.member_id, n.name FROM results r "
-        "JOIN nominees n ON n.category_id = r.category_id WHERE r.party_id = ? AND r.undone_at IS NULL",
+        "JOIN nominees n ON n.category_id = r.category_id WHERE r.party_id = ? AND r.undone_at IS NULL "
+        f"AND {_IN_BY_THEN}",
         (party_id,),
     )
     nominees: dict[int, set[str]] = {}
@@ -156,6 +162,10 @@ class ResultStore:
                 "VALUES (?, ?, ?, ?, ?)",
                 (party.id, category_id, nominee_id, host_id, to_text(utc_now())),
             )
+            await record(
+                tx, party.id, host_id, Action.RESULT, subject_id=winner.member_id, ref_id=result_id,
+                detail=f"{category['name']}: {winner.name}",
+            )
             tx.touch(party.id, Topic.RESULTS, Topic.MONEY)
             new_dues = None
             if winner.member_id is not None:
@@ -187,6 +197,10 @@ class ResultStore:
             await tx.execute(
                 "UPDATE results SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?",
                 (to_text(utc_now()), host_id, reason, live.id),
+            )
+            await record(
+                tx, party.id, host_id, Action.RESULT_UNDO, subject_id=live.winner.member_id, ref_id=live.id,
+                detail=f"{live.category_name}: {live.winner.name}", reason=reason,
             )
             tx.touch(party.id, Topic.RESULTS, Topic.MONEY)
             member_id = live.winner.member_id
@@ -268,7 +282,7 @@ class ResultStore:
             "FROM results r JOIN parties p ON p.id = r.party_id "
             "JOIN categories c ON c.id = r.category_id "
             "JOIN nominees n ON n.category_id = r.category_id AND n.id != r.nominee_id "
-            f"WHERE r.undone_at IS NULL AND p.guild_id = ? {scope} "
+            f"WHERE r.undone_at IS NULL AND p.guild_id = ? {scope} AND {_IN_BY_THEN} "
             "GROUP BY who ORDER BY times DESC, categories DESC, name LIMIT ?",
             (*params, limit),
         )

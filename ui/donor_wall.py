@@ -17,14 +17,26 @@ from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX, LOUNGE_GOLD, clip
 # "pledge:cancel:<pledge id>": the button that cancels one of the caller's unpaid pledges.
 CANCEL_PLEDGE_PREFIX = "pledge:cancel:"
 CANCEL_PLEDGE_TEMPLATE = r"pledge:cancel:(?P<pledge_id>[0-9]+)"
-# Five rows of five buttons: the most one message can carry.
-CANCEL_BUTTONS_MAX = 25
+# "pledge:edit:<pledge id>": the button that opens the form changing its amount and note.
+EDIT_PLEDGE_PREFIX = "pledge:edit:"
+EDIT_PLEDGE_TEMPLATE = r"pledge:edit:(?P<pledge_id>[0-9]+)"
+EDIT_FORM_PREFIX = "pledge:edit-form:"
+# Five rows of five buttons: the most one message can carry, two (cancel, edit) per pledge.
+CANCEL_BUTTONS_MAX = 12
 OWN_LINES_MAX = 25
 NOTE_EXCERPT = 40
 
 
 def cancel_custom_id(pledge_id: int) -> str:
     return f"{CANCEL_PLEDGE_PREFIX}{pledge_id}"
+
+
+def edit_custom_id(pledge_id: int) -> str:
+    return f"{EDIT_PLEDGE_PREFIX}{pledge_id}"
+
+
+def edit_label(own: OwnPledge) -> str:
+    return f"Edit #{own.number}"
 
 
 def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
@@ -86,7 +98,9 @@ def own_pledges_embed(pledges: Sequence[OwnPledge], *, can_cancel: bool) -> disc
     )
     embed.add_field(name="In all", value=f"{format_cents(live_cents)} pledged", inline=True)
     if can_cancel and any(own.cancellable for own in pledges):
-        embed.set_footer(text="Only you can see this. An unpaid pledge can be cancelled with its button.")
+        embed.set_footer(
+            text="Only you can see this. An unpaid pledge can be changed or cancelled with its buttons."
+        )
     else:
         embed.set_footer(text="Only you can see this.")
     return embed

@@ -227,3 +227,20 @@ def hosts_text(party: Party, named: Sequence[int]) -> str:
         lines.append(f"Everyone with the host role <@&{party.host_role_id}>")
     lines.append("Members with Manage Server (always hosts, so a party is never left without one)")
     return "\n".join(lines)
+
+
+def pledge_changed(amount_cents: int, note: str | None) -> str:
+    text = f"Your pledge is now **{format_cents(amount_cents)}**."
+    if note:
+        text += f"\nNote: “{excerpt(note, 200)}”"
+    return text + "\nSee your pledges with /pledges."
+
+
+def donation_changed(amount_cents: int, kept: int) -> str:
+    """After /party edit winner_donation: the new amount applies to new winners only."""
+    text = f"New winners now owe {format_cents(amount_cents)}."
+    if kept == 1:
+        return text + " 1 winner's dues already recorded keep their amount."
+    if kept:
+        return text + f" {kept} winners' dues already recorded keep their amount."
+    return text
