@@ -79,8 +79,8 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
             party, category_id, nominee_id, interaction.user.id, interaction.id
         )
         result = outcome.result
-        embed = render.announcement(party, result, outcome.passed_over, outcome.tally)
-        reply = f"Announced: **{result.winner.name}** wins {result.category_name}."
+        embed = render.announcement(party, result, outcome.passed_over, outcome.tally, outcome.dues)
+        reply = f"Announced: {render.wins(result.winner)} {result.category_name}."
         try:
             message = await self.bot.pacer.send(channel.id, lambda: channel.send(embed=embed))
         except discord.HTTPException as exc:
@@ -89,9 +89,9 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
         else:
             await self.bot.store.results.set_announcement(result.id, channel.id, message.id)
             reply += f" Posted in {channel.mention}."
-        if outcome.new_dues is not None:
-            reply += f" {result.winner.name} now owes {format_cents(outcome.new_dues.amount_cents)}."
-            if outcome.new_dues.status is DuesStatus.PAID:
+        for dues in outcome.new_dues:
+            reply += f" <@{dues.user_id}> now owes {format_cents(dues.amount_cents)}."
+            if dues.status is DuesStatus.PAID:
                 reply += " Their payments already cover it."
         await interaction.followup.send(reply, ephemeral=True)
 

@@ -389,6 +389,15 @@ class BallotStore:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 nominee_rows,
             )
+            await tx.executemany(
+                "INSERT INTO nominee_members (nominee_id, member_id) SELECT id, ? FROM nominees "
+                "WHERE category_id = ? AND name_key = ? ON CONFLICT DO NOTHING",
+                [
+                    (member_id, ids[name_key(row.category)], name_key(row.nominee))
+                    for row in rows
+                    for member_id in row.member_ids
+                ],
+            )
         return ImportSummary(
             categories_added=len(new_categories),
             categories_extended=len(extended),

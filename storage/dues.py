@@ -100,7 +100,8 @@ async def refresh_bottle(tx: Transaction, party_id: int, user_id: int) -> None:
     wins = await tx.fetch_all(
         "SELECT c.name AS category, n.name AS nominee FROM results r "
         "JOIN categories c ON c.id = r.category_id JOIN nominees n ON n.id = r.nominee_id "
-        "WHERE r.party_id = ? AND r.undone_at IS NULL AND n.member_id = ? ORDER BY c.position",
+        "JOIN nominee_members nm ON nm.nominee_id = n.id "
+        "WHERE r.party_id = ? AND r.undone_at IS NULL AND nm.member_id = ? ORDER BY c.position",
         (party_id, user_id),
     )
     if dues is None or dues.status is not DuesStatus.PAID or not wins:

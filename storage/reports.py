@@ -81,8 +81,9 @@ class ReportStore:
             winners = {
                 row[0]
                 for row in await tx.fetch_all(
-                    "SELECT DISTINCT n.member_id FROM results r JOIN nominees n ON n.id = r.nominee_id "
-                    "WHERE r.party_id = ? AND r.undone_at IS NULL AND n.member_id IS NOT NULL",
+                    "SELECT DISTINCT nm.member_id FROM results r "
+                    "JOIN nominee_members nm ON nm.nominee_id = r.nominee_id "
+                    "WHERE r.party_id = ? AND r.undone_at IS NULL",
                     (party_id,),
                 )
             }

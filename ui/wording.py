@@ -16,6 +16,7 @@ from rules.text import excerpt
 from rules.times import discord_timestamp
 from storage import Party, errors
 from storage.audit import Action, LogEntry
+from storage.results import Link
 
 # -- refusals -----------------------------------------------------------------------------------------
 
@@ -243,4 +244,20 @@ def donation_changed(amount_cents: int, kept: int) -> str:
         return text + " 1 winner's dues already recorded keep their amount."
     if kept:
         return text + f" {kept} winners' dues already recorded keep their amount."
+    return text
+
+
+def nominee_linked(link: Link, category: str) -> str:
+    """/nominee link's reply: who the nominee now stands for, and whether that made a winner owe dues."""
+    members = ", ".join(f"<@{m}>" for m in link.nominee.member_ids)
+    text = f"Linked <@{link.member_id}> to **{excerpt(link.nominee.name, 100)}** in {excerpt(category, 100)}"
+    text += f" (now {members})." if len(link.nominee.member_ids) > 1 else "."
+    if link.won:
+        text += f" They won {excerpt(', '.join(link.won), 200)}, so <@{link.member_id}> is a winner now"
+        if link.dues is None:
+            text += " (their winner's dues were already recorded)."
+        elif link.dues.status is DuesStatus.PAID:
+            text += f" and owes {format_cents(link.dues.amount_cents)}: their payments already cover it."
+        else:
+            text += f" and owes {format_cents(link.dues.amount_cents)}."
     return text

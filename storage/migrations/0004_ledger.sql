@@ -57,6 +57,15 @@ CREATE TABLE nominee_members (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX nominee_members_by_member ON nominee_members (member_id);
 INSERT INTO nominee_members (nominee_id, member_id) SELECT id, member_id FROM nominees WHERE member_id IS NOT NULL;
+-- Whoever writes nominees.member_id (the ballot, an import, older code) links that member too.
+CREATE TRIGGER nominees_link_first AFTER INSERT ON nominees WHEN NEW.member_id IS NOT NULL
+BEGIN
+    INSERT OR IGNORE INTO nominee_members (nominee_id, member_id) VALUES (NEW.id, NEW.member_id);
+END;
+CREATE TRIGGER nominees_link_changed AFTER UPDATE OF member_id ON nominees WHEN NEW.member_id IS NOT NULL
+BEGIN
+    INSERT OR IGNORE INTO nominee_members (nominee_id, member_id) VALUES (NEW.id, NEW.member_id);
+END;
 
 -- A nominee added after its category's result is not passed over in it: remember when each was added.
 ALTER TABLE nominees ADD COLUMN added_at TEXT;

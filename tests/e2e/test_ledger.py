@@ -15,7 +15,7 @@ from conftest import Lounge
 
 from lounge.pacer import ChannelPacer
 from rules.money import format_cents
-from sandbox import Message
+from sandbox import Attachment, Message
 
 # The test's own count of the money model: live pledges, winners' dues not waived, extra gifts (what a
 # member paid beyond both); received from live payments, the dues' share first.
@@ -347,3 +347,79 @@ async def test_a_member_edits_their_own_unpaid_pledge_and_no_one_else_can(lounge
     paid = await sb.submit_modal(amy, channel, f"pledge:edit-form:{pledge_id}", {"amount": "1", "note": ""})
     assert paid.ephemeral and "paid" in paid.content
     assert await lounge.store.database.fetch_value("SELECT amount_cents FROM pledges") == 7_500
+
+
+async def test_links_and_co_nominees_through_to_the_door_and_a_late_nominee(lounge: Lounge) -> None:
+    lounge.sb.rate_limits_enabled = False
+    sb, host, channel = lounge.sb, lounge.host, lounge.channel
+    amy, bob, carol, dev = lounge.guests
+    await sb.slash(
+        host, channel, "party create", name="Emmys", charity="WOF", announce_channel=lounge.announcements
+    )
+    ballot = (
+        "category,nominee,member_id\n"
+        "Writing,Tina Fey & Tracey Wigfield,\n"
+        f"Writing,Louis C.K. & Pamela Adlon,{amy.id};{bob.id}\n"
+        "Drama,Jon Hamm,\nDrama,Bryan Cranston,\n"
+    )
+    r = await sb.slash(host, channel, "category import", file=Attachment("ballot.csv", ballot.encode()))
+    assert r.error is None, r.content
+    party = await lounge.store.parties.open_party(lounge.guild.id)
+    assert party is not None
+    writing, drama = await lounge.store.ballot.ballot(party.id)
+    louis = next(n for n in writing.nominees if n.name.startswith("Louis"))
+    hamm, cranston = drama.nominees
+
+    # Linking: a non-host, an unknown nominee, linking twice are refused; nothing changes.
+    link = {"category": str(drama.category.id), "nominee": str(hamm.id), "member": carol}
+    r = await sb.slash(carol, channel, "nominee link", options=link)
+    assert r.ephemeral and "Only the party's hosts" in r.content
+    r = await sb.slash(host, channel, "nominee link", options={**link, "nominee": "Nobody"})
+    assert r.ephemeral and "no such nominee" in r.content
+    r = await sb.slash(host, channel, "nominee link", options=link)
+    assert r.ephemeral and f"Linked <@{carol.id}> to **Jon Hamm**" in r.content, r.content
+    r = await sb.slash(host, channel, "nominee link", options=link)
+    assert r.ephemeral and "already linked" in r.content
+
+    # Co-nominees win together: both are winners and each owes once.
+    def posted(title: str) -> Any:
+        return sb.wait_for_message(lounge.announcements, lambda m: title in m.embeds[0]["title"])
+
+    r = await sb.slash(
+        host, channel, "result announce", category=str(writing.category.id), winner=str(louis.id)
+    )
+    assert "**Louis C.K. & Pamela Adlon** win Writing" in r.content, r.content
+    post = (await posted("Writing")).embeds[0]
+    assert f"<@{amy.id}> and <@{bob.id}> are now winners." in post["description"]
+    assert f"<@{amy.id}> and <@{bob.id}> each owe $1,000 to WOF." in post["description"]
+    assert "people counted once each" in post["footer"]["text"]
+    assert "2 winners" in post["footer"]["text"]
+
+    # A winner who isn't a member reads naturally; linking them afterwards makes the member a winner now.
+    r = await sb.slash(
+        host, channel, "result announce", category=str(drama.category.id), winner=str(cranston.id)
+    )
+    post = (await posted("Drama")).embeds[0]
+    assert "**Bryan Cranston** wins tonight. Not in the server, so there are no dues to collect." in (
+        post["description"]
+    )
+    r = await sb.slash(
+        host, channel, "nominee link", category=str(drama.category.id), nominee=str(cranston.id), member=dev
+    )
+    assert "is a winner now and owes $1,000" in r.content, r.content
+    dues = dict(await lounge.store.database.fetch_all("SELECT user_id, status FROM dues"))
+    assert dues == {amy.id: "owed", bob.id: "owed", dev.id: "owed"}
+
+    r = await sb.slash(host, channel, "door", member=bob)
+    assert "still owes $1,000" in r.content
+    await sb.slash(host, channel, "payment record", member=dev, amount="$1,000")
+    r = await sb.slash(host, channel, "door", member=dev)
+    assert "dues are paid" in r.content, r.content
+
+    # A nominee added after its category's result is not passed over in it.
+    before = await lounge.store.results.tally(party.id)
+    r = await sb.slash(host, channel, "nominee add", category=str(drama.category.id), name="Latecomer")
+    assert r.error is None
+    assert await lounge.store.results.tally(party.id) == before
+    board = await lounge.store.results.passed_over(lounge.guild.id, party.id)
+    assert "Latecomer" not in {row.name for row in board} and "Jon Hamm" in {row.name for row in board}

@@ -64,9 +64,10 @@ async def test_announce_flips_the_winner_owes_dues_once_and_passes_over_the_rest
 
     first = await announce(store, party, drama, "Amy")
     assert [n.name for n in first.passed_over] == ["Breaking Bad", "Bob"]
-    assert first.new_dues is not None and first.new_dues.amount_cents == 100_000
+    [dues] = first.new_dues
+    assert dues.amount_cents == 100_000
     second = await announce(store, party, actor, "Amy")
-    assert second.new_dues is None  # a second trophy adds no second dues
+    assert second.new_dues == ()  # a second trophy adds no second dues
     assert await store.database.fetch_value("SELECT count(*) FROM dues WHERE user_id = 501") == 1
     assert await store.results.winner_ids(party.id) == {501}
     assert second.tally.summary.startswith("2 of 2 categories announced · 1 winner · 3 losers")
