@@ -14,7 +14,7 @@ from rules.money import format_cents, parse_amount
 from rules.text import clean_note
 from storage.ledger import EntryChoice
 from ui.limits import CHOICES_MAX, clip
-from ui.wording import NOT_A_NUMBER, payment_voided, pledge_voided, waiver_voided
+from ui.wording import NOT_A_NUMBER, payment_voided, pledge_voided, void_notice, waiver_voided
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -79,7 +79,7 @@ class VoidCog(commands.GroupCog, group_name="void", group_description="Correct a
         party = await money_party_as_host(interaction)
         why = _reason(reason)
         voided = await self.bot.store.ledger.void_pledge(
-            party.id, _entry_id(pledge), interaction.user.id, why, interaction.id
+            party.id, _entry_id(pledge), interaction.user.id, why, interaction.id, void_notice
         )
         await interaction.response.send_message(
             pledge_voided(f"<@{voided.user_id}>", voided.amount_cents, voided.reason), ephemeral=True
@@ -97,7 +97,7 @@ class VoidCog(commands.GroupCog, group_name="void", group_description="Correct a
         party = await money_party_as_host(interaction)
         why = _reason(reason)
         voided = await self.bot.store.ledger.void_payment(
-            party.id, _entry_id(payment), interaction.user.id, why, interaction.id
+            party.id, _entry_id(payment), interaction.user.id, why, interaction.id, void_notice
         )
         await interaction.response.send_message(
             payment_voided(
@@ -119,7 +119,7 @@ class VoidCog(commands.GroupCog, group_name="void", group_description="Correct a
         party = await money_party_as_host(interaction)
         why = _reason(reason) if reason is not None else None
         voided = await self.bot.store.ledger.void_waiver(
-            party.id, member.id, interaction.user.id, why, interaction.id
+            party.id, member.id, interaction.user.id, why, interaction.id, void_notice
         )
         await interaction.response.send_message(
             waiver_voided(member.mention, voided.amount_cents, voided.dues.status if voided.dues else None),

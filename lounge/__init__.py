@@ -1,1 +1,1 @@
-"""The bot's Discord-side core: settings, logging, the bot class and the channel write pacer."""
+"""The shell of the bot: the client, settings, logging, host guards and interaction replies."""

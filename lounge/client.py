@@ -17,9 +17,10 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from lounge.counters import Counters
-from lounge.invitations import Invitations
-from lounge.pacer import ChannelPacer
+from live.counter import Counters
+from live.invitations import Invitations
+from live.outbox import OutboxDelivery
+from live.pacer import ChannelPacer
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class LoungeBot(commands.AutoShardedBot):
         self.store = store
         self.pacer = pacer or ChannelPacer()
         self.dev_guild_id = dev_guild_id
+        self.outbox = OutboxDelivery(self)
         self.invitations = Invitations(self)
         self.counters = Counters(self)
 
@@ -78,6 +80,7 @@ class LoungeBot(commands.AutoShardedBot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
+        await self.outbox.start()
         await self.counters.start()
         await self.invitations.start()
 
@@ -109,6 +112,19 @@ class LoungeBot(commands.AutoShardedBot):
         log.info("Synced %d commands (%s)", len(synced), target)
         return True
 
+    async def on_guild_channel_update(
+        self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
+    ) -> None:
+        self._permissions_changed()
+
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        self._permissions_changed()
+
+    def _permissions_changed(self) -> None:
+        # A host may just have given back a permission the bot lacked: try what was held back.
+        self.outbox.permissions_changed()
+        self.counters.permissions_changed()
+
     async def close(self) -> None:
         # Cogs first, so their loops stop before the connection and database they use go away.
         for extension in reversed(list(self.extensions)):
@@ -116,6 +132,7 @@ class LoungeBot(commands.AutoShardedBot):
                 await self.unload_extension(extension)
             except commands.ExtensionError:
                 log.exception("Unloading %s failed", extension)
+        await self.outbox.close()
         await self.invitations.close()
         await self.counters.close()
         await self.pacer.close()

@@ -13,8 +13,8 @@ import signal
 import sys
 from pathlib import Path
 
+from live.pacer import ChannelPacer
 from lounge.client import LoungeBot, use_discord_endpoints
-from lounge.pacer import ChannelPacer
 from sandbox import DiscordSandbox
 from storage import Storage
 

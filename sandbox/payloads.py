@@ -60,7 +60,10 @@ def channel_payload(
             nsfw=False,
             parent_id=str(channel.parent_id) if channel.parent_id else None,
             rate_limit_per_user=0,
-            permission_overwrites=[],
+            permission_overwrites=[
+                {"id": str(target), "type": kind, "allow": str(allow), "deny": str(deny)}
+                for target, (kind, allow, deny) in channel.overwrites.items()
+            ],
         )
     if recipient is not None:
         data["recipients"] = [user_payload(recipient)]

@@ -297,6 +297,7 @@ class RestRoutes:
         body, files = await read_body(request)
         if not isinstance(body, dict):
             raise ApiError(400, 50035, "Invalid Form Body")
+        self.world.require_bot_access(channel, files=bool(files))
         if body.get("message_reference"):
             ref = body["message_reference"]
             ref.setdefault("channel_id", str(channel.id))
@@ -320,6 +321,7 @@ class RestRoutes:
         if message.author.id != self.world.bot_user.id or message.ephemeral:
             raise ApiError(403, 50005, "Cannot edit a message authored by another user")
         body, files = await read_body(request)
+        self.world.require_bot_access(self.world.channel(message.channel_id), files=bool(files))
         if not isinstance(body, dict):
             raise ApiError(400, 50035, "Invalid Form Body")
         if message.age > 3600 and not self.world.limiter.allow_old_message_edit(message.channel_id):

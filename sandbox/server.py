@@ -187,6 +187,25 @@ class DiscordSandbox:
     def remove_member(self, guild: Guild, member: Member) -> None:
         self.world.remove_member(guild, member)
 
+    def bot_role(self, guild: Guild) -> Role:
+        """The bot's own role in ``guild`` (Administrator until a test changes it)."""
+        member = guild.members[self.world.bot_user.id]
+        role = guild.role(member.roles[0])
+        assert role is not None
+        return role
+
+    def set_role_permissions(self, role: Role, permissions: int) -> None:
+        """Change a role's permissions, as a host would in Server Settings (GUILD_ROLE_UPDATE follows)."""
+        self.world.set_role_permissions(role, permissions)
+
+    def set_channel_permissions(
+        self, channel: ChannelLike, target: Role | Member | Guild, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """A channel permission overwrite for a role, a member or (the guild) @everyone; allow and deny
+        both 0 removes it. CHANNEL_UPDATE follows. The bot's writes obey it unless it is Administrator."""
+        kind = 1 if isinstance(target, Member) else 0
+        self.world.set_overwrite(self.builder.channel_of(channel), target.id, kind, allow, deny)
+
     def set_dm_open(self, who: UserLike, dm_open: bool) -> None:
         """Let a user accept or refuse DMs from the bot (refused sends get 403 code 50007)."""
         self.builder.user_of(who).dm_open = dm_open

@@ -85,6 +85,8 @@ class Channel:
     parent_id: int | None = None
     recipient_id: int | None = None
     last_message_id: int | None = None
+    #: Permission overwrites by role or member id: (type 0 role / 1 member, allow bits, deny bits).
+    overwrites: dict[int, tuple[int, int, int]] = field(default_factory=dict)
 
     @property
     def mention(self) -> str:
@@ -143,6 +145,28 @@ class Guild:
                 if role is not None:
                     value |= role.permissions
         return perms.effective(value)
+
+    def channel_permissions(self, channel: Channel, user_id: int) -> int:
+        """A member's permissions in ``channel``: Discord's order of @everyone, role, then member
+        overwrites on top of the guild permissions; Administrator and the owner ignore overwrites."""
+        value = self.member_permissions(user_id)
+        if value & perms.ADMINISTRATOR or user_id == self.owner_id:
+            return value
+        everyone = channel.overwrites.get(self.id)
+        if everyone is not None:
+            value = (value & ~everyone[2]) | everyone[1]
+        member = self.members.get(user_id)
+        role_ids = member.roles if member is not None else []
+        role_entries = [channel.overwrites[r] for r in role_ids if r in channel.overwrites]
+        denied = allowed = 0
+        for _, allow, deny in role_entries:
+            allowed |= allow
+            denied |= deny
+        value = (value & ~denied) | allowed
+        own = channel.overwrites.get(user_id)
+        if own is not None:
+            value = (value & ~own[2]) | own[1]
+        return value
 
 
 @dataclass

@@ -93,6 +93,11 @@ class World:
         self.acks: list[AckRecord] = []
         #: Unexpected exceptions inside sandbox handlers (served as 500s); should stay empty.
         self.server_errors: list[str] = []
+        #: How long a create with ``enforce_nonce`` returns the earlier message for the same nonce.
+        self.nonce_window = 300.0
+        self._nonces: dict[tuple[int, int, str], tuple[int, float]] = {}
+        #: Creates answered with an earlier message because their nonce was already used.
+        self.nonce_repeats: list[int] = []
 
         self._dispatch: Dispatcher = lambda event, data: None
         self._waiters: set[asyncio.Future[None]] = set()
@@ -237,6 +242,32 @@ class World:
         self.changed()
         return channel
 
+    def set_overwrite(self, channel: Channel, target_id: int, kind: int, allow: int, deny: int) -> None:
+        """Sets (or, with nothing allowed or denied, removes) a channel overwrite; CHANNEL_UPDATE follows."""
+        if allow or deny:
+            channel.overwrites[target_id] = (kind, allow, deny)
+        else:
+            channel.overwrites.pop(target_id, None)
+        self.dispatch("CHANNEL_UPDATE", channel_payload(channel))
+        self.changed()
+
+    def set_role_permissions(self, role: Role, permissions: int) -> None:
+        role.permissions = permissions
+        self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(role.guild_id), "role": role_payload(role)})
+        self.changed()
+
+    def require_bot_access(self, channel: Channel, *, files: bool = False) -> None:
+        """What Discord checks before the bot writes in a guild channel: View Channel (else 50001),
+        Send Messages and, with files, Attach Files (else 50013)."""
+        guild = self.guild_of(channel)
+        if guild is None:
+            return
+        granted = guild.channel_permissions(channel, self.bot_user.id)
+        if not granted & perms.VIEW_CHANNEL:
+            raise ApiError(403, 50001, "Missing Access")
+        if not granted & perms.SEND_MESSAGES or (files and not granted & perms.ATTACH_FILES):
+            raise ApiError(403, 50013, "Missing Permissions")
+
     def permissions_in(self, guild: Guild | None, user_id: int) -> int:
         if guild is None:
             return perms.ALL_PERMISSIONS
@@ -314,7 +345,19 @@ class World:
         message_type: int = 0,
         extra_flags: int = 0,
     ) -> Message:
-        """Validate and store a new message, then dispatch MESSAGE_CREATE (ephemeral ones stay private)."""
+        """Validate and store a new message, then dispatch MESSAGE_CREATE (ephemeral ones stay private).
+
+        As on Discord, a create with ``enforce_nonce`` whose nonce this author already used in the channel
+        within ``nonce_window`` seconds returns that earlier message and creates nothing.
+        """
+        nonce_key = None
+        if body.get("enforce_nonce") and body.get("nonce") is not None:
+            nonce_key = (channel.id, author.id, str(body["nonce"]))
+            earlier = self._nonces.get(nonce_key)
+            if earlier is not None and time.monotonic() - earlier[1] < self.nonce_window:
+                self.nonce_repeats.append(earlier[0])
+                self.changed()
+                return self.messages[earlier[0]]
         validate_message(body)
         flags = (int(body.get("flags") or 0) & _SETTABLE_FLAGS) | extra_flags
         if source == "channel":
@@ -353,6 +396,8 @@ class World:
         )
         self.messages[message.id] = message
         self.channel_messages.setdefault(channel.id, []).append(message.id)
+        if nonce_key is not None:
+            self._nonces[nonce_key] = (message.id, time.monotonic())
         if not message.ephemeral:
             channel.last_message_id = message.id
             self.dispatch("MESSAGE_CREATE", message_payload(message, guild))

@@ -16,6 +16,7 @@ from storage.dues import DuesStore
 from storage.fundraising import FundraisingStore
 from storage.ledger import LedgerStore
 from storage.meta import MetaStore
+from storage.outbox import OutboxStore
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
 from storage.reports import ReportStore
@@ -31,6 +32,7 @@ __all__ = [
     "DuesStore",
     "FundraisingStore",
     "LedgerStore",
+    "OutboxStore",
     "Party",
     "PartyMessage",
     "PartyMessageStore",
@@ -58,6 +60,7 @@ class Storage:
         self.fundraising = FundraisingStore(database)
         self.ledger = LedgerStore(database)
         self.audit = AuditStore(database)
+        self.outbox = OutboxStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:

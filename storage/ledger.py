@@ -4,6 +4,8 @@ The figures every screen shows are read by `money_figures` and `member_money` (t
 `rules.ledger`); keep those reads here so one place says how the money is counted. Corrections never
 delete: a void marks the row with who, when and why, and every total leaves it out.
 
+A void tells the member concerned in a DM, queued through the outbox in the void's own transaction.
+
 Money may move on the open party, and on the guild's most recently closed party while none is open, so
 dues are settled after the night (`require_money_party`). Every change claims its interaction, so a
 redelivered one changes nothing and gets back what the first delivery stored.
@@ -12,6 +14,7 @@ redelivered one changes nothing and gets back what the first delivery stored.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +35,7 @@ from storage.errors import (
     PledgeCancelled,
 )
 from storage.interactions import claim_interaction
+from storage.outbox import OutgoingMessage, direct_message
 
 CHOICES_MAX = 25
 
@@ -72,6 +76,20 @@ class VoidedEntry:
     new: bool
     member: MemberMoney
     dues: Dues | None
+
+
+@dataclass(frozen=True)
+class VoidNotice:
+    """What the member concerned is told, privately, about a void: built into a DM by the caller."""
+
+    kind: str  # "pledge", "payment" or "waiver"
+    user_id: int
+    amount_cents: int
+    party_name: str
+    reason: str | None
+
+
+ComposeVoidNotice = Callable[[VoidNotice], OutgoingMessage]
 
 
 @dataclass(frozen=True)
@@ -167,6 +185,20 @@ async def resettle_dues(tx: Transaction, party_id: int, user_id: int) -> Dues | 
         )
         await refresh_bottle(tx, party_id, user_id)
     return await active_dues(tx, party_id, user_id)
+
+
+async def _tell(
+    tx: Transaction, party_id: int, compose: ComposeVoidNotice, kind: str, user_id: int, amount: int,
+    reason: str | None,
+) -> None:
+    """Queues the member's DM in the void's own transaction. No fallback channel: a void is private,
+    so a member whose DMs are closed is not named in public instead."""
+    name = await tx.fetch_value("SELECT name FROM parties WHERE id = ?", (party_id,))
+    message = compose(VoidNotice(kind, user_id, amount, str(name), reason))
+    await direct_message(
+        tx, party_id=party_id, user_id=user_id, message=message, kind=f"{kind} void notice",
+        fallback_channel_id=None,
+    )
 
 
 class LedgerStore:
@@ -270,7 +302,8 @@ class LedgerStore:
         return Waiver(waiver_id, user_id, dues.amount_cents, new=True)
 
     async def void_pledge(
-        self, party_id: int, pledge_id: int, host_id: int, reason: str, interaction_id: int
+        self, party_id: int, pledge_id: int, host_id: int, reason: str, interaction_id: int,
+        compose: ComposeVoidNotice,
     ) -> VoidedEntry:
         """Voids someone's pledge: it stays, marked, and leaves every total and the donor wall.
 
@@ -298,6 +331,7 @@ class LedgerStore:
                     tx, party_id, host_id, Action.PLEDGE_VOID, subject_id=row["user_id"],
                     amount_cents=row["amount_cents"], ref_id=pledge_id, reason=reason,
                 )
+                await _tell(tx, party_id, compose, "pledge", row["user_id"], row["amount_cents"], reason)
                 tx.touch(party_id, Topic.MONEY)
             stored = await tx.fetch_value("SELECT void_reason FROM pledges WHERE id = ?", (pledge_id,))
             return VoidedEntry(
@@ -307,7 +341,8 @@ class LedgerStore:
             )
 
     async def void_payment(
-        self, party_id: int, payment_id: int, host_id: int, reason: str, interaction_id: int
+        self, party_id: int, payment_id: int, host_id: int, reason: str, interaction_id: int,
+        compose: ComposeVoidNotice,
     ) -> VoidedEntry:
         """Voids a payment entered by mistake; dues it settled are owed again unless others cover them.
 
@@ -334,6 +369,7 @@ class LedgerStore:
                     tx, party_id, host_id, Action.PAYMENT_VOID, subject_id=row["user_id"],
                     amount_cents=row["amount_cents"], ref_id=payment_id, reason=reason,
                 )
+                await _tell(tx, party_id, compose, "payment", row["user_id"], row["amount_cents"], reason)
                 tx.touch(party_id, Topic.MONEY)
             stored = await tx.fetch_value("SELECT void_reason FROM payments WHERE id = ?", (payment_id,))
             return VoidedEntry(
@@ -343,7 +379,8 @@ class LedgerStore:
             )
 
     async def void_waiver(
-        self, party_id: int, user_id: int, host_id: int, reason: str | None, interaction_id: int
+        self, party_id: int, user_id: int, host_id: int, reason: str | None, interaction_id: int,
+        compose: ComposeVoidNotice,
     ) -> VoidedEntry:
         """The member owes their winner's dues again (paid at once if their payments already cover them).
 
@@ -375,6 +412,7 @@ class LedgerStore:
                     tx, party_id, host_id, Action.WAIVER_VOID, subject_id=user_id,
                     amount_cents=waiver["amount_cents"], ref_id=waiver["id"], reason=reason,
                 )
+                await _tell(tx, party_id, compose, "waiver", user_id, waiver["amount_cents"], reason)
                 tx.touch(party_id, Topic.MONEY)
             waiver = await tx.fetch_one(
                 "SELECT * FROM waivers WHERE party_id = ? AND user_id = ? AND voided_at IS NOT NULL "

@@ -16,6 +16,8 @@ from rules.text import excerpt
 from rules.times import discord_timestamp
 from storage import Party, errors
 from storage.audit import Action, LogEntry
+from storage.ledger import VoidNotice
+from storage.outbox import OutgoingMessage
 from storage.results import Link
 
 # -- refusals -----------------------------------------------------------------------------------------
@@ -261,3 +263,9 @@ def nominee_linked(link: Link, category: str) -> str:
         else:
             text += f" and owes {format_cents(link.dues.amount_cents)}."
     return text
+
+
+def void_notice(notice: VoidNotice) -> OutgoingMessage:
+    """The DM to the member whose entry a host voided (queued with the void)."""
+    text = void_dm(notice.kind, notice.amount_cents, notice.party_name, notice.reason)
+    return OutgoingMessage(content=text)

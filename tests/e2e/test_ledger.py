@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import Lounge
 
-from lounge.pacer import ChannelPacer
+from live.pacer import ChannelPacer
 from rules.money import format_cents
 from sandbox import Attachment, Message
 
@@ -197,6 +197,14 @@ async def test_voids_leave_every_total_the_wall_and_are_kept_in_the_export_and_t
     assert r.ephemeral and "Voided" in r.content and "$400" in r.content, r.content
     assert not r.message_record.pinged.any
     await sb.redeliver(r)
+    # carol is told privately, once (the redelivery changed nothing), and nothing is said in public.
+    await sb.wait_until(lambda: sb.dms(carol), 5, "carol's DM")
+    [dm] = sb.dms(carol)
+    assert dm.content == (
+        "A host of Losers Lounge voided your pledge of $400. Reason: “a troll @\u200beveryone”. "
+        "If this looks wrong, ask a host."
+    ), dm.content
+    assert not dm.pinged.any
     r = await sb.slash(host, channel, "void pledge", pledge=str(carol_pledge), reason="again")
     assert r.ephemeral and "already void" in r.content
     counter = await counter_shows(night, 235_000)
@@ -229,6 +237,11 @@ async def test_voids_leave_every_total_the_wall_and_are_kept_in_the_export_and_t
     assert "owed again" in r.content or "paid" in r.content, r.content
     r = await sb.slash(host, channel, "void waiver", member=amy)
     assert r.ephemeral and "no waiver to void" in r.content
+    await sb.wait_until(lambda: len(sb.dms(amy)) == 2 and sb.dms(bob), 5, "amy's and bob's DMs")
+    assert "the payment of $1,000 recorded from you" in sb.dms(bob)[0].content
+    assert "the waiver of your winner's dues of $1,000" in sb.dms(amy)[1].content
+    public = [m.content for c in (channel, night.announcements) for m in sb.messages(c, ephemeral=False)]
+    assert not any("voided" in text for text in public)
     r = await sb.slash(host, channel, "void waiver", member=dev)
     assert r.ephemeral and "no waiver to void" in r.content
 

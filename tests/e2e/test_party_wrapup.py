@@ -8,7 +8,7 @@ import io
 import pytest
 from conftest import Lounge
 
-from lounge.pacer import ChannelPacer
+from live.pacer import ChannelPacer
 from sandbox import Message
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

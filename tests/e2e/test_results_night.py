@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import Lounge
 
-from lounge.pacer import ChannelPacer
+from live.pacer import ChannelPacer
 from rules.dues import DuesStatus
 from rules.text import name_key
 from sandbox import MANAGE_GUILD, Attachment, InteractionReply, Member, Message

@@ -12,7 +12,7 @@ from typing import Any
 
 from conftest import Lounge
 
-from lounge.pacer import ChannelPacer
+from live.pacer import ChannelPacer
 from sandbox import Attachment, DiscordSandbox, InteractionRecord, InteractionReply, Message
 from storage import Storage
 

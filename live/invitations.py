@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from lounge.live import LiveRefresher
+from live.refresher import LiveRefresher
 from storage import Party, PartyMessage
 from storage.changes import Topic
 from storage.rsvps import Rsvp

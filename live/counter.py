@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from lounge.live import LiveRefresher
+from live.refresher import LiveRefresher
 from rules import Refusal
 from rules.fundraising import reached_milestones
 from storage import Party, PartyMessage
@@ -88,6 +88,10 @@ class Counters:
     def changed(self, party_id: int) -> None:
         """The party's money changed: its counter will be refreshed (coalesced)."""
         self.refresher.mark(party_id)
+
+    def permissions_changed(self) -> None:
+        """A channel or role changed: a counter the bot could not edit may be editable again."""
+        self._startup = asyncio.create_task(self._resync_when_ready(), name="counter-resync")
 
     async def start(self) -> None:
         """Called from setup_hook: brings every open party's counter up to date once the bot is ready."""

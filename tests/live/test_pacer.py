@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from lounge.pacer import ChannelPacer
+from live.pacer import ChannelPacer
 
 
 def windows_hold(times: list[float], limit: int, window: float) -> bool:

@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import time
 
-from lounge.live import LiveRefresher
+from live.refresher import LiveRefresher
 
 
 async def test_a_burst_of_marks_ends_with_a_refresh_that_sees_the_final_state() -> None:

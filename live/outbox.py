@@ -1,0 +1,293 @@
+"""Delivering the outbox: every post and DM storage decided on goes out once, through the channel pacer.
+
+At least once, shown once: a row is sent with a nonce derived from it (discord.py 2.7 sends
+`enforce_nonce`), so a repeat after a crash between the send and the record returns the message Discord
+already has instead of a second one; the message id is recorded on the row when Discord answers.
+
+What Discord answers decides what happens to a row:
+- missing access or permissions (50001, 50013): the row stays pending and blocked; its channel's problem
+  is opened and the hosts are told once (storage queues that DM with the problem). Blocked rows are tried
+  again when a channel or role changes, and on a slow timer; the first that goes through frees the rest.
+- DMs closed (50007): the member is mentioned in the row's fallback channel (`live.reach`).
+- the channel or the edited message is gone, or the request is invalid: the row is dropped, with a reason.
+- a server error or a lost connection: tried again a little later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+import discord
+
+from live.reach import DMS_CLOSED, MentionFallback, mentions, send_direct
+from storage.changes import Topic
+from storage.outbox import PERMISSION_CODES, OutboxItem, OutgoingMessage
+from ui.notices import delivery_problem_notice
+
+if TYPE_CHECKING:
+    from lounge.client import LoungeBot
+
+log = logging.getLogger(__name__)
+
+# A blocked post is tried again this often even without a channel or role update (one might be missed).
+BLOCKED_RETRY = 300.0
+# After a server error or a lost connection: first retry, doubling up to the cap.
+FAILED_RETRY = 2.0
+FAILED_RETRY_CAP = 120.0
+SHUTDOWN_SETTLE = 5.0
+
+
+def send_arguments(message: OutgoingMessage, *, nonce: str | None = None) -> dict[str, Any]:
+    """`Messageable.send` keywords for a stored message; the files are fresh objects on every call."""
+    send: dict[str, Any] = {"allowed_mentions": mentions(message.mention_user_ids)}
+    if message.content is not None:
+        send["content"] = message.content
+    if message.embeds:
+        send["embeds"] = [discord.Embed.from_dict(embed) for embed in message.embeds]
+    if message.files:
+        send["files"] = [discord.File(io.BytesIO(f.data), filename=f.name) for f in message.files]
+    if nonce is not None:
+        send["nonce"] = nonce
+    return send
+
+
+def missing_permissions(bot: LoungeBot, channel_id: int, message: OutgoingMessage | None) -> str:
+    """What the bot lacks in the channel, read from the cached overwrites and roles when it can be."""
+    needed = ["View Channel", "Send Messages"]
+    if message is None or message.embeds:
+        needed.append("Embed Links")
+    if message is not None and message.files:
+        needed.append("Attach Files")
+    channel = bot.get_channel(channel_id)
+    if isinstance(channel, discord.abc.GuildChannel):
+        granted = channel.permissions_for(channel.guild.me)
+        flags = {
+            "View Channel": granted.view_channel,
+            "Send Messages": granted.send_messages,
+            "Embed Links": granted.embed_links,
+            "Attach Files": granted.attach_files,
+        }
+        lacking = [name for name in needed if not flags[name]]
+        if lacking:
+            needed = lacking
+    return ", ".join(needed[:-1]) + " and " + needed[-1] if len(needed) > 1 else needed[0]
+
+
+class OutboxDelivery:
+    """One loop per bot: wakes after each commit that queued something, and on its timers."""
+
+    def __init__(
+        self, bot: LoungeBot, *, blocked_retry: float = BLOCKED_RETRY, failed_retry: float = FAILED_RETRY
+    ) -> None:
+        self.bot = bot
+        self.blocked_retry = blocked_retry
+        self.failed_retry = failed_retry
+        self._wake = asyncio.Event()
+        self._retry_blocked = True  # a start tries what the previous process left blocked
+        self._in_flight: dict[int, asyncio.Task[None]] = {}
+        self._not_before: dict[int, float] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._fallback = MentionFallback(bot)
+        self._unsubscribe = bot.store.database.changes.subscribe(self._on_change)
+
+    def _on_change(self, party_id: int, topics: frozenset[Topic]) -> None:
+        if Topic.OUTBOX in topics:
+            self.wake()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def permissions_changed(self) -> None:
+        """A channel's overwrites or a role changed: blocked posts may go through now."""
+        self._retry_blocked = True
+        self.wake()
+
+    async def start(self) -> None:
+        """Called from setup_hook: HTTP is logged in by then, so posts left pending go out at once."""
+        self._task = asyncio.create_task(self._run(), name="outbox-delivery")
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Waits until nothing deliverable is pending or in flight (for shutdown and tests).
+
+        :raises TimeoutError: rows were still going out after `timeout` seconds.
+        """
+        async with asyncio.timeout(timeout):
+            while True:
+                if self._in_flight:
+                    await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
+                    continue
+                pending = [
+                    item for item in await self.bot.store.outbox.pending()
+                    if self._deliverable(item) and item.id not in self._not_before
+                ]
+                if not pending:
+                    return
+                self.wake()
+                await asyncio.sleep(0.05)
+
+    async def close(self) -> None:
+        self._unsubscribe()
+        try:
+            await self.settle(SHUTDOWN_SETTLE)
+        except TimeoutError:
+            log.warning("Posts were still going out at shutdown; the next start sends them")
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        for task in self._in_flight.values():
+            task.cancel()
+        await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
+
+    async def _run(self) -> None:
+        next_blocked = time.monotonic() + self.blocked_retry
+        while True:
+            self._wake.clear()
+            if self._retry_blocked or time.monotonic() >= next_blocked:
+                self._retry_blocked = False
+                next_blocked = time.monotonic() + self.blocked_retry
+                await self._dispatch(await self.bot.store.outbox.pending(blocked=True))
+            await self._dispatch(await self.bot.store.outbox.pending())
+            now = time.monotonic()
+            timeout = min([next_blocked, *self._not_before.values()]) - now
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), max(timeout, 0.01))
+
+    @staticmethod
+    def _deliverable(item: OutboxItem) -> bool:
+        # An edit waits for the message it edits (or is dropped with it, see _deliver).
+        return item.edit_of is None or item.target_message_id is not None or item.target_dropped
+
+    async def _dispatch(self, items: list[OutboxItem]) -> None:
+        now = time.monotonic()
+        for item in items:
+            if item.id in self._in_flight or not self._deliverable(item):
+                continue
+            if self._not_before.get(item.id, 0.0) > now:
+                continue
+            self._not_before.pop(item.id, None)
+            # Tasks start in row order and their first await queues in the pacer, so a channel's posts
+            # keep the order they were decided in.
+            task = asyncio.create_task(self._deliver(item), name=f"outbox-{item.id}")
+            self._in_flight[item.id] = task
+            task.add_done_callback(lambda _, row_id=item.id: self._in_flight.pop(row_id, None))
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        channel_id = item.channel_id or item.target_channel_id
+        try:
+            if item.edit_of is not None:
+                if item.target_dropped:
+                    await self.bot.store.outbox.mark_dropped(item.id, "the message it edits never went out")
+                    return
+                await self._edit(item)
+            elif item.user_id is not None:
+                await self._direct(item)
+            else:
+                assert item.channel_id is not None
+                await self._post(item, item.channel_id)
+        except discord.Forbidden as exc:
+            if exc.code in PERMISSION_CODES and channel_id is not None:
+                await self._blocked(item, channel_id, exc.code)
+            else:
+                await self._drop(item, exc)
+        except discord.NotFound as exc:
+            await self._drop(item, exc)
+        except discord.HTTPException as exc:
+            if exc.status >= 500:
+                await self._retry_later(item, exc)
+            else:
+                await self._drop(item, exc)
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            await self._retry_later(item, exc)
+        except RuntimeError:
+            # The pacer closed under us: the bot is stopping, and the next start sends the row.
+            if not self.bot.is_closed():
+                raise
+
+    async def _post(self, item: OutboxItem, channel_id: int) -> None:
+        channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.text)
+        message = await self.bot.pacer.send(
+            channel_id, lambda: channel.send(**send_arguments(item.message, nonce=item.nonce))
+        )
+        await self._delivered([item.id], channel_id, message.id)
+
+    async def _edit(self, item: OutboxItem) -> None:
+        assert item.target_channel_id is not None and item.target_message_id is not None
+        channel = self.bot.get_partial_messageable(item.target_channel_id, type=discord.ChannelType.text)
+        target = channel.get_partial_message(item.target_message_id)
+        edit: dict[str, Any] = {"embeds": send_arguments(item.message).get("embeds", [])}
+        if item.message.content is not None:
+            edit["content"] = item.message.content
+        await self.bot.pacer.edit(item.target_channel_id, target.id, lambda: target.edit(**edit))
+        await self._delivered([item.id], item.target_channel_id, target.id)
+
+    async def _direct(self, item: OutboxItem) -> None:
+        assert item.user_id is not None
+        try:
+            message = await send_direct(
+                self.bot, item.user_id, **send_arguments(item.message, nonce=item.nonce)
+            )
+        except discord.Forbidden as exc:
+            if exc.code != DMS_CLOSED:
+                raise
+            if item.fallback_channel_id is None:
+                await self.bot.store.outbox.mark_dropped(item.id, "the member's DMs are closed")
+                log.info("Could not DM member %s (DMs closed) and there is no channel to fall back to",
+                         item.user_id)
+                return
+            await self._mention_instead(item, item.fallback_channel_id)
+            return
+        await self._delivered([item.id], message.channel.id, message.id)
+
+    async def _mention_instead(self, item: OutboxItem, channel_id: int) -> None:
+        assert item.user_id is not None
+        text = item.message.content or ""
+
+        async def sent(message: discord.Message) -> None:
+            await self._delivered([item.id], channel_id, message.id)
+
+        async def failed(exc: Exception) -> None:
+            if isinstance(exc, discord.Forbidden) and exc.code in PERMISSION_CODES:
+                await self._blocked(item, channel_id, exc.code)
+            elif isinstance(exc, discord.HTTPException) and exc.status < 500:
+                await self._drop(item, exc)
+            else:
+                await self._retry_later(item, exc)
+
+        await self._fallback.mention(channel_id, item.user_id, text, on_sent=sent, on_failed=failed)
+
+    async def _delivered(self, row_ids: list[int], channel_id: int, message_id: int) -> None:
+        if await self.bot.store.outbox.mark_delivered(row_ids, channel_id, message_id):
+            log.warning("Posting in channel %s works again; held posts are going out", channel_id)
+            self.wake()
+        # An edit may have been waiting for this message.
+        self.wake()
+
+    async def _blocked(self, item: OutboxItem, channel_id: int, code: int) -> None:
+        missing = missing_permissions(self.bot, channel_id, item.message)
+        problem = await self.bot.store.outbox.mark_blocked(
+            item, channel_id, code, missing, delivery_problem_notice
+        )
+        if problem is not None:
+            log.warning(
+                "Can't post in channel %s for party %s (missing %s); holding the %s until that is fixed",
+                channel_id, problem.party_id, missing, item.kind,
+            )
+
+    async def _drop(self, item: OutboxItem, exc: discord.HTTPException) -> None:
+        reason = f"{exc.status} {exc.code}: {exc.text}"
+        log.warning("Dropping the %s (outbox row %s): Discord answered %s", item.kind, item.id, reason)
+        await self.bot.store.outbox.mark_dropped(item.id, reason)
+
+    async def _retry_later(self, item: OutboxItem, exc: BaseException) -> None:
+        attempts = await self.bot.store.outbox.mark_attempt_failed(item.id)
+        delay = min(self.failed_retry * 2 ** (attempts - 1), FAILED_RETRY_CAP)
+        log.warning("Sending the %s (outbox row %s) failed (%s); trying again in %.0fs",
+                    item.kind, item.id, exc, delay)
+        self._not_before[item.id] = time.monotonic() + delay
+        self.wake()
