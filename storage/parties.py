@@ -117,6 +117,8 @@ class PartyStore:
             row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
             if row is None or row["closed_at"] is not None:
                 raise Refusal("That party is closed; closed parties are kept as they were.")
+            # Only what differs is written and logged: a redelivered edit changes nothing the second time.
+            changes = {column: value for column, value in changes.items() if row[column] != value}
             if changes:
                 assignments = ", ".join(f"{column} = ?" for column in changes)
                 await tx.execute(

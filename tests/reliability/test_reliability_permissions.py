@@ -80,6 +80,7 @@ def options_for(lounge: Lounge, stage: Stage | None) -> dict[str, dict[str, Any]
         "party hosts add": {"member": amy},
         "party hosts remove": {"member": lounge.host},
         "party hosts list": {},
+        "nominee link": {"category": drama, "nominee": nominee, "member": lounge.guests[1]},
     }
 
 
