@@ -257,12 +257,13 @@ class FundraisingStore:
             # 17 ms reading the table and 100 ms through pledges_by_member; the counter refreshes every
             # second while money comes in.
             totals = await tx.fetch_one(
-                "SELECT COALESCE(SUM(amount_cents), 0), COUNT(DISTINCT user_id), COUNT(*) "
+                "SELECT COUNT(DISTINCT user_id), COUNT(*), COALESCE(SUM(amount_cents), 0) "
                 "FROM pledges INDEXED BY pledges_donor_wall WHERE party_id = ? AND cancelled_at IS NULL "
                 "AND voided_at IS NULL",
                 (party_id,),
             )
-            money = await money_figures(tx, party_id)
+            assert totals is not None
+            money = await money_figures(tx, party_id, totals[2])
             # Newest first by rowid, stopping after `newest` rows; through an index SQLite would sort
             # every pledge of the party first.
             rows = await tx.fetch_all(
@@ -270,7 +271,6 @@ class FundraisingStore:
                 "AND voided_at IS NULL ORDER BY id DESC LIMIT ?",
                 (party_id, newest),
             )
-        assert totals is not None
         shown = tuple(
             ShownPledge(
                 name=None if row["anonymous"] else row["display_name"],
@@ -281,7 +281,7 @@ class FundraisingStore:
             for row in rows
         )
         return CounterFigures(
-            money=money, donor_count=totals[1], pledge_count=totals[2], newest=shown,
+            money=money, donor_count=totals[0], pledge_count=totals[1], newest=shown,
         )
 
     async def donor_wall(self, party_id: int, top: int = 15) -> DonorWall:
@@ -300,20 +300,20 @@ class FundraisingStore:
                 (party_id, top),
             )
             counts = await tx.fetch_one(
-                "SELECT COALESCE(SUM(amount_cents), 0), COUNT(DISTINCT user_id), "
-                "  COUNT(DISTINCT user_id || ':' || anonymous) "
+                "SELECT COUNT(DISTINCT user_id), COUNT(DISTINCT user_id || ':' || anonymous), "
+                "  COALESCE(SUM(amount_cents), 0) "
                 "FROM pledges INDEXED BY pledges_donor_wall WHERE party_id = ? AND cancelled_at IS NULL "
                 "AND voided_at IS NULL",
                 (party_id,),
             )
-            money = await money_figures(tx, party_id)
-        assert counts is not None
+            assert counts is not None
+            money = await money_figures(tx, party_id, counts[2])
         entries = tuple(
             WallEntry(name=None if row["anonymous"] else row["name"], total_cents=row["total"])
             for row in rows
         )
         return DonorWall(
-            entries=entries, more_entries=counts[2] - len(entries), money=money, donor_count=counts[1],
+            entries=entries, more_entries=counts[1] - len(entries), money=money, donor_count=counts[0],
         )
 
     async def member_pledges(self, party_id: int, user_id: int) -> list[OwnPledge]:
