@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.ledger import late_notice
 from lounge.guards import money_party_as_host, open_party, shown_party
 from lounge.replies import report_error
 from rules import Refusal
@@ -243,7 +244,7 @@ class PaymentCog(commands.GroupCog, group_name="payment", group_description="Mon
         cleaned = clean_note(note, max_length=NOTE_MAX)
         receipt = await self.bot.store.ledger.record_payment(
             party.id, member.id, cents, note=cleaned, recorded_by=interaction.user.id,
-            interaction_id=interaction.id,
+            interaction_id=interaction.id, late=late_notice(party, interaction),
         )
         reply = payment_recorded(
             member.mention, receipt.payment.amount_cents, receipt.applied, receipt.member,
@@ -256,7 +257,9 @@ class PaymentCog(commands.GroupCog, group_name="payment", group_description="Mon
     async def waive(self, interaction: discord.Interaction[LoungeBot], member: discord.Member) -> None:
         """Waive a winner's dues so they get in without paying (hosts)."""
         party = await money_party_as_host(interaction)
-        waiver = await self.bot.store.ledger.waive(party.id, member.id, interaction.user.id, interaction.id)
+        waiver = await self.bot.store.ledger.waive(
+            party.id, member.id, interaction.user.id, interaction.id, late_notice(party, interaction)
+        )
         await interaction.response.send_message(waived(member.mention, waiver.amount_cents), ephemeral=True)
 
 

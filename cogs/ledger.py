@@ -12,9 +12,10 @@ from lounge.guards import money_party_as_host
 from rules import Refusal
 from rules.money import format_cents, parse_amount
 from rules.text import clean_note
-from storage.ledger import EntryChoice
+from storage import Party
+from storage.ledger import EntryChoice, LateNotice
 from ui.limits import CHOICES_MAX, clip
-from ui.wording import NOT_A_NUMBER, payment_voided, pledge_voided, void_notice, waiver_voided
+from ui.wording import NOT_A_NUMBER, payment_voided, pledge_voided, since_close, void_notice, waiver_voided
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -23,6 +24,12 @@ REASON_MAX = 200
 # Ids typed into an autocomplete option are at most this long: longer digit strings are not ids.
 _ID_DIGITS_MAX = 19
 CHOICE_NAME_MAX = 100
+
+
+def late_notice(party: Party, interaction: discord.Interaction) -> LateNotice | None:
+    """After the close, money changes are told where the wrap-up went (as /party close picks it)."""
+    channel_id = party.announce_channel_id or interaction.channel_id
+    return None if channel_id is None else LateNotice(channel_id, since_close)
 
 
 def _entry_id(typed: str) -> int:
@@ -79,7 +86,8 @@ class VoidCog(commands.GroupCog, group_name="void", group_description="Correct a
         party = await money_party_as_host(interaction)
         why = _reason(reason)
         voided = await self.bot.store.ledger.void_pledge(
-            party.id, _entry_id(pledge), interaction.user.id, why, interaction.id, void_notice
+            party.id, _entry_id(pledge), interaction.user.id, why, interaction.id, void_notice,
+            late_notice(party, interaction),
         )
         await interaction.response.send_message(
             pledge_voided(f"<@{voided.user_id}>", voided.amount_cents, voided.reason), ephemeral=True
@@ -97,7 +105,8 @@ class VoidCog(commands.GroupCog, group_name="void", group_description="Correct a
         party = await money_party_as_host(interaction)
         why = _reason(reason)
         voided = await self.bot.store.ledger.void_payment(
-            party.id, _entry_id(payment), interaction.user.id, why, interaction.id, void_notice
+            party.id, _entry_id(payment), interaction.user.id, why, interaction.id, void_notice,
+            late_notice(party, interaction),
         )
         await interaction.response.send_message(
             payment_voided(
@@ -119,7 +128,8 @@ class VoidCog(commands.GroupCog, group_name="void", group_description="Correct a
         party = await money_party_as_host(interaction)
         why = _reason(reason) if reason is not None else None
         voided = await self.bot.store.ledger.void_waiver(
-            party.id, member.id, interaction.user.id, why, interaction.id, void_notice
+            party.id, member.id, interaction.user.id, why, interaction.id, void_notice,
+            late_notice(party, interaction),
         )
         await interaction.response.send_message(
             waiver_voided(member.mention, voided.amount_cents, voided.dues.status if voided.dues else None),

@@ -35,7 +35,7 @@ from storage.errors import (
     PledgeCancelled,
 )
 from storage.interactions import claim_interaction
-from storage.outbox import OutgoingMessage, direct_message
+from storage.outbox import OutgoingMessage, direct_message, post_in_channel
 
 CHOICES_MAX = 25
 
@@ -90,6 +90,22 @@ class VoidNotice:
 
 
 ComposeVoidNotice = Callable[[VoidNotice], OutgoingMessage]
+
+
+@dataclass(frozen=True)
+class SinceClose:
+    """Where a closed party's money stands after a late payment, waiver or void."""
+
+    party_name: str
+    money: MoneyFigures
+
+
+@dataclass(frozen=True)
+class LateNotice:
+    """Where and how to tell the room that a closed party's money moved: the wrap-up's channel."""
+
+    channel_id: int
+    compose: Callable[[SinceClose], OutgoingMessage]
 
 
 @dataclass(frozen=True)
@@ -222,6 +238,20 @@ async def _tell(
     )
 
 
+async def _settled_since(tx: Transaction, party_id: int, late: LateNotice | None) -> None:
+    """On a closed party, queues a short "since the wrap-up" line with the figures as they now stand,
+    so the wrap-up's money lines stay true; an open party's counter already shows them."""
+    if late is None:
+        return
+    party = await tx.fetch_one("SELECT name, closed_at FROM parties WHERE id = ?", (party_id,))
+    if party is None or party["closed_at"] is None:
+        return
+    message = late.compose(SinceClose(party["name"], await money_figures(tx, party_id)))
+    await post_in_channel(
+        tx, party_id=party_id, channel_id=late.channel_id, message=message, kind="since close"
+    )
+
+
 class LedgerStore:
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -243,6 +273,7 @@ class LedgerStore:
         note: str | None,
         recorded_by: int,
         interaction_id: int,
+        late: LateNotice | None = None,
     ) -> PaymentReceipt:
         """Records money received from a member, once per interaction: dues first, then pledges, then a gift.
 
@@ -263,6 +294,7 @@ class LedgerStore:
                     tx, party_id, recorded_by, Action.PAYMENT, subject_id=user_id, amount_cents=amount_cents,
                     ref_id=payment_id, detail=note,
                 )
+                await _settled_since(tx, party_id, late)
                 tx.touch(party_id, Topic.MONEY)
             row = await tx.fetch_one("SELECT * FROM payments WHERE interaction_id = ?", (interaction_id,))
             if row is None:
@@ -284,7 +316,9 @@ class LedgerStore:
             dues = await active_dues(tx, payment.party_id, payment.user_id)
         return PaymentReceipt(payment, new, applied, after, dues)
 
-    async def waive(self, party_id: int, user_id: int, host_id: int, interaction_id: int) -> Waiver:
+    async def waive(
+        self, party_id: int, user_id: int, host_id: int, interaction_id: int, late: LateNotice | None = None
+    ) -> Waiver:
         """Waives the member's owed dues, keeping a waiver row that a host can void later.
 
         :raises NoDues: the member owes no winner's dues. :raises DuesNotOwed: they are paid or waived.
@@ -319,12 +353,14 @@ class LedgerStore:
                 tx, party_id, host_id, Action.WAIVER, subject_id=user_id, amount_cents=dues.amount_cents,
                 ref_id=waiver_id,
             )
+            await _settled_since(tx, party_id, late)
             tx.touch(party_id, Topic.MONEY)
         return Waiver(waiver_id, user_id, dues.amount_cents, new=True)
 
     async def void_pledge(
         self, party_id: int, pledge_id: int, host_id: int, reason: str, interaction_id: int,
         compose: ComposeVoidNotice,
+        late: LateNotice | None = None,
     ) -> VoidedEntry:
         """Voids someone's pledge: it stays, marked, and leaves every total and the donor wall.
 
@@ -353,6 +389,7 @@ class LedgerStore:
                     amount_cents=row["amount_cents"], ref_id=pledge_id, reason=reason,
                 )
                 await _tell(tx, party_id, compose, "pledge", row["user_id"], row["amount_cents"], reason)
+                await _settled_since(tx, party_id, late)
                 tx.touch(party_id, Topic.MONEY)
             stored = await tx.fetch_value("SELECT void_reason FROM pledges WHERE id = ?", (pledge_id,))
             return VoidedEntry(
@@ -364,6 +401,7 @@ class LedgerStore:
     async def void_payment(
         self, party_id: int, payment_id: int, host_id: int, reason: str, interaction_id: int,
         compose: ComposeVoidNotice,
+        late: LateNotice | None = None,
     ) -> VoidedEntry:
         """Voids a payment entered by mistake; dues it settled are owed again unless others cover them.
 
@@ -391,6 +429,7 @@ class LedgerStore:
                     amount_cents=row["amount_cents"], ref_id=payment_id, reason=reason,
                 )
                 await _tell(tx, party_id, compose, "payment", row["user_id"], row["amount_cents"], reason)
+                await _settled_since(tx, party_id, late)
                 tx.touch(party_id, Topic.MONEY)
             stored = await tx.fetch_value("SELECT void_reason FROM payments WHERE id = ?", (payment_id,))
             return VoidedEntry(
@@ -402,6 +441,7 @@ class LedgerStore:
     async def void_waiver(
         self, party_id: int, user_id: int, host_id: int, reason: str | None, interaction_id: int,
         compose: ComposeVoidNotice,
+        late: LateNotice | None = None,
     ) -> VoidedEntry:
         """The member owes their winner's dues again (paid at once if their payments already cover them).
 
@@ -434,6 +474,7 @@ class LedgerStore:
                     amount_cents=waiver["amount_cents"], ref_id=waiver["id"], reason=reason,
                 )
                 await _tell(tx, party_id, compose, "waiver", user_id, waiver["amount_cents"], reason)
+                await _settled_since(tx, party_id, late)
                 tx.touch(party_id, Topic.MONEY)
             waiver = await tx.fetch_one(
                 "SELECT * FROM waivers WHERE party_id = ? AND user_id = ? AND voided_at IS NOT NULL "

@@ -16,7 +16,7 @@ from rules.text import excerpt
 from rules.times import discord_timestamp
 from storage import Party, errors
 from storage.audit import Action, LogEntry
-from storage.ledger import VoidNotice
+from storage.ledger import SinceClose, VoidNotice
 from storage.outbox import OutgoingMessage
 from storage.results import Link
 
@@ -269,3 +269,15 @@ def void_notice(notice: VoidNotice) -> OutgoingMessage:
     """The DM to the member whose entry a host voided (queued with the void)."""
     text = void_dm(notice.kind, notice.amount_cents, notice.party_name, notice.reason)
     return OutgoingMessage(content=text)
+
+
+def since_close(since: SinceClose) -> OutgoingMessage:
+    """The line posted after the wrap-up when a closed party's money moves, so its figures stay true."""
+    money = since.money
+    return OutgoingMessage(
+        content=(
+            f"Since the wrap-up of {excerpt(since.party_name, 100)}: "
+            f"raised {format_cents(money.raised_cents)} · received {received_split(money)} · "
+            f"outstanding {format_cents(money.outstanding_cents)}."
+        )
+    )

@@ -275,6 +275,14 @@ async def test_money_after_the_close_and_a_reopen(night: Lounge) -> None:
     # Dues are settled after the night; pledges and RSVPs stay frozen.
     r = await sb.slash(host, channel, "payment record", member=bob, amount="$1,000", note="next morning")
     assert "Their winner's dues of $1,000 are now paid." in r.content, r.content
+    # The wrap-up's figures stay true: a short line follows it where it was posted.
+    since = await sb.wait_for_message(
+        night.announcements, lambda m: m.content.startswith("Since the wrap-up")
+    )
+    assert since.content == (
+        "Since the wrap-up of Losers Lounge: raised $2,750 · received $1,000 (dues $1,000 · pledges $0) · "
+        "outstanding $1,750."
+    ), since.content
     r = await sb.slash(carol, channel, "pledge", amount="5")
     assert r.ephemeral and "closed" in r.content
     r = await sb.slash(carol, channel, "party reopen")
@@ -436,3 +444,29 @@ async def test_links_and_co_nominees_through_to_the_door_and_a_late_nominee(loun
     assert await lounge.store.results.tally(party.id) == before
     board = await lounge.store.results.passed_over(lounge.guild.id, party.id)
     assert "Latecomer" not in {row.name for row in board} and "Jon Hamm" in {row.name for row in board}
+
+
+async def test_the_log_pages_newest_first_and_its_buttons_work_after_a_restart(lounge: Lounge) -> None:
+    sb, host, channel = lounge.sb, lounge.host, lounge.channel
+    amy = lounge.guests[0]
+    await sb.slash(host, channel, "party create", name="Losers Lounge")
+    party = await lounge.store.parties.open_party(lounge.guild.id)
+    assert party is not None
+    for n in range(1, 21):
+        await lounge.store.ledger.record_payment(
+            party.id, amy.id, n * 100, note=f"payment {n}", recorded_by=host.id, interaction_id=10_000 + n
+        )
+    r = await sb.slash(host, channel, "party log")
+    first = r.embeds[0]
+    assert first["footer"]["text"] == "Newest first · page 1 of 2"
+    assert first["description"].index("$20 received") < first["description"].index("$19 received")
+    assert r.message_record.custom_ids == [f"log:{party.id}:0", f"log:{party.id}:1"]
+
+    await lounge.runner.restart()
+    turned = await sb.click(host, r.message_record, f"log:{party.id}:1")
+    assert turned.error is None
+    page = sb.message(r.message_record.id)
+    assert page.embeds[0]["footer"]["text"] == "Newest first · page 2 of 2"
+    assert "$1 received" in page.embeds[0]["description"]
+    refused = await sb.click(amy, r.message_record, f"log:{party.id}:0")
+    assert refused.ephemeral and "Only the party's hosts" in refused.content
