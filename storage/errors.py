@@ -89,3 +89,44 @@ class NomineeNotFound(StorageRefusal):
 
 class AlreadyLinked(StorageRefusal):
     pass
+
+
+class OpenPartyExists(StorageRefusal):
+    """The guild already has an open party (a second /party create)."""
+
+
+class PartyFrozen(StorageRefusal):
+    """A closed party's settings are kept as they were."""
+
+
+class AlreadyClosed(StorageRefusal):
+    pass
+
+
+class CategoryNotOnBallot(StorageRefusal):
+    pass
+
+
+class NomineeNotInCategory(StorageRefusal):
+    def __init__(self, category: str) -> None:
+        super().__init__()
+        self.category = category
+
+
+class AlreadyAnnounced(StorageRefusal):
+    def __init__(self, category: str, winner: str) -> None:
+        super().__init__()
+        self.category = category
+        self.winner = winner
+
+
+class AlreadyApplied(StorageRefusal):
+    """The same announcement or correction delivered again."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+
+class NoResultToUndo(StorageRefusal):
+    pass

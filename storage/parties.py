@@ -6,12 +6,19 @@ import sqlite3
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from rules import Refusal
 from storage.audit import Action, record
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
-from storage.errors import AlreadyHost, NothingToReopen, NotNamedHost, PartyStillOpen
+from storage.errors import (
+    AlreadyClosed,
+    AlreadyHost,
+    NothingToReopen,
+    NotNamedHost,
+    OpenPartyExists,
+    PartyFrozen,
+    PartyStillOpen,
+)
 
 DEFAULT_WINNER_DONATION_CENTS = 100_000
 
@@ -79,7 +86,7 @@ class PartyStore:
     async def create(self, guild_id: int, created_by: int, settings: PartySettings) -> Party:
         """Opens a party for the guild, its creator becoming a host.
 
-        :raises Refusal: the guild already has an open party.
+        :raises OpenPartyExists: the guild already has an open party.
         """
         if not settings.name:
             raise ValueError("a party needs a name")
@@ -90,7 +97,7 @@ class PartyStore:
         placeholders = ", ".join("?" for _ in columns)
         async with self._db.transaction() as tx:
             if await self._open_party_id(tx, guild_id) is not None:
-                raise Refusal("This server already has an open party. Close it with /party close first.")
+                raise OpenPartyExists()
             party_id = await tx.execute(
                 f"INSERT INTO parties ({', '.join(columns)}) VALUES ({placeholders})",
                 (guild_id, created_by, now, *values.values()),
@@ -106,7 +113,7 @@ class PartyStore:
     async def edit(self, party_id: int, settings: PartySettings, by: int | None = None) -> Party:
         """Changes the given fields of an open party.
 
-        :raises Refusal: the party is closed.
+        :raises PartyFrozen: the party is closed.
         """
         changes = {
             c: _column_value(c, getattr(settings, c))
@@ -116,7 +123,7 @@ class PartyStore:
         async with self._db.transaction() as tx:
             row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
             if row is None or row["closed_at"] is not None:
-                raise Refusal("That party is closed; closed parties are kept as they were.")
+                raise PartyFrozen()
             # Only what differs is written and logged: a redelivered edit changes nothing the second time.
             changes = {column: value for column, value in changes.items() if row[column] != value}
             if changes:
@@ -134,7 +141,7 @@ class PartyStore:
     async def close(self, party_id: int, by: int | None = None) -> Party:
         """Closes the party (`by`: the host, for the log); /party reopen can undo a close made by mistake.
 
-        :raises Refusal: it was already closed.
+        :raises AlreadyClosed: it was already closed.
         """
         async with self._db.transaction() as tx:
             changed = await tx.execute(
@@ -142,7 +149,7 @@ class PartyStore:
                 (to_text(utc_now()), party_id),
             )
             if not changed:
-                raise Refusal("That party is already closed.")
+                raise AlreadyClosed()
             if by is not None:
                 await record(tx, party_id, by, Action.CLOSE)
             tx.touch(party_id, Topic.PARTY)

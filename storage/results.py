@@ -10,14 +10,22 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules import Refusal
 from rules.tallies import AnnouncedCategory, Tally, person_key, tally
 from storage.audit import Action, record
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 from storage.dues import Dues, active_dues, end_dues, owe_dues, refresh_bottle
-from storage.errors import AlreadyLinked, NomineeNotFound, PartyClosed
+from storage.errors import (
+    AlreadyAnnounced,
+    AlreadyApplied,
+    AlreadyLinked,
+    CategoryNotOnBallot,
+    NomineeNotFound,
+    NomineeNotInCategory,
+    NoResultToUndo,
+    PartyClosed,
+)
 from storage.interactions import claim_interaction
 from storage.parties import Party
 
@@ -171,7 +179,8 @@ class ResultStore:
     ) -> Announcement:
         """Records the category's winner, their dues (once per party) and returns who was passed over.
 
-        :raises Refusal: the category or nominee is not in this party, the category already has a
+        :raises CategoryNotOnBallot, NomineeNotInCategory, AlreadyAnnounced, AlreadyApplied: the category
+            or nominee is not in this party, the category already has a
             result (two hosts at once: exactly one wins the race), or the interaction was applied before.
         """
         async with self._db.transaction() as tx:
@@ -179,7 +188,7 @@ class ResultStore:
                 "SELECT id, name FROM categories WHERE id = ? AND party_id = ?", (category_id, party.id)
             )
             if category is None:
-                raise Refusal("That category isn't on this party's ballot. Pick one from the list.")
+                raise CategoryNotOnBallot()
             nominees = [
                 Nominee(row["id"], row["name"], row["member_id"], await member_ids(tx, row["id"]))
                 for row in await tx.fetch_all(
@@ -189,15 +198,12 @@ class ResultStore:
             ]
             winner = next((n for n in nominees if n.id == nominee_id), None)
             if winner is None:
-                raise Refusal(f"That nominee isn't in {category['name']}. Pick one from the list.")
+                raise NomineeNotInCategory(category["name"])
             existing = await _live_result(tx, category_id)
             if existing is not None:
-                raise Refusal(
-                    f"{category['name']} was already announced: {existing.winner.name} won. "
-                    "If that was the wrong envelope, use /result undo first."
-                )
+                raise AlreadyAnnounced(category["name"], existing.winner.name)
             if not await claim_interaction(tx, interaction_id, "result announce"):
-                raise Refusal("That announcement was already made.")
+                raise AlreadyApplied("announcement")
             result_id = await tx.execute(
                 "INSERT INTO results (party_id, category_id, nominee_id, announced_by, announced_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -235,14 +241,14 @@ class ResultStore:
     ) -> Undo:
         """Withdraws the category's live result; the winner's status and unpaid dues go with their last win.
 
-        :raises Refusal: the category has no result to undo.
+        :raises NoResultToUndo: the category has no live result. :raises AlreadyApplied: redelivered.
         """
         async with self._db.transaction() as tx:
             live = await _live_result(tx, category_id)
             if live is None or live.party_id != party.id:
-                raise Refusal("That category has no result to undo.")
+                raise NoResultToUndo()
             if not await claim_interaction(tx, interaction_id, "result undo"):
-                raise Refusal("That correction was already made.")
+                raise AlreadyApplied("correction")
             await tx.execute(
                 "UPDATE results SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?",
                 (to_text(utc_now()), host_id, reason, live.id),

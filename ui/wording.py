@@ -47,6 +47,11 @@ _REFUSALS: dict[type[errors.StorageRefusal], str] = {
     ),
     errors.NomineeNotFound: "There's no such nominee in that category. Pick one from the list.",
     errors.AlreadyLinked: "That member is already linked to that nominee.",
+    errors.OpenPartyExists: "This server already has an open party. Close it with /party close first.",
+    errors.PartyFrozen: "That party is closed; closed parties are kept as they were.",
+    errors.AlreadyClosed: "That party is already closed.",
+    errors.CategoryNotOnBallot: "That category isn't on this party's ballot. Pick one from the list.",
+    errors.NoResultToUndo: "That category has no result to undo.",
 }
 
 
@@ -56,6 +61,15 @@ def refusal_text(error: errors.StorageRefusal) -> str:
         return f"There's no such {error.kind} in this party. Pick one from the list (start typing to search)."
     if isinstance(error, errors.AlreadyVoided):
         return f"That {error.kind} is already void: nothing changed."
+    if isinstance(error, errors.NomineeNotInCategory):
+        return f"That nominee isn't in {excerpt(error.category, 100)}. Pick one from the list."
+    if isinstance(error, errors.AlreadyAnnounced):
+        return (
+            f"{excerpt(error.category, 100)} was already announced: {excerpt(error.winner, 100)} won. "
+            "If that was the wrong envelope, use /result undo first."
+        )
+    if isinstance(error, errors.AlreadyApplied):
+        return f"That {error.what} was already made."
     if isinstance(error, errors.DuesNotOwed):
         return f"Their winner's dues are already {error.status}, so there's nothing to waive."
     return _REFUSALS[type(error)]
