@@ -18,6 +18,7 @@ from lounge.client import LoungeBot, use_discord_endpoints
 from lounge.logs import configure_logging
 from lounge.settings import Secret, Settings, SettingsError, load_settings, log_level_number
 from storage import DatabaseUnavailable, Storage
+from web.server import ScreenUnavailable
 
 log = logging.getLogger("lounge")
 
@@ -39,7 +40,7 @@ async def run(settings: Settings, token: Secret) -> None:
     except DatabaseUnavailable as exc:
         raise StartFailed(f"{exc}. Set DATABASE_PATH to a file in a folder you can write.") from None
     try:
-        bot = LoungeBot(store, dev_guild_id=settings.dev_guild_id)
+        bot = LoungeBot(store, dev_guild_id=settings.dev_guild_id, web=settings.web)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
@@ -54,6 +55,8 @@ async def run(settings: Settings, token: Secret) -> None:
         raise StartFailed("Discord refused an intent this bot asked for; see README.md, Intents.") from None
     except DatabaseUnavailable as exc:
         raise StartFailed(f"{exc}. Set DATABASE_PATH to a file in a folder you can write.") from None
+    except ScreenUnavailable as exc:
+        raise StartFailed(str(exc)) from None
     except (aiohttp.ClientConnectionError, discord.GatewayNotFound) as exc:
         raise StartFailed(
             f"could not reach Discord at {discord.http.Route.BASE} ({type(exc).__name__}). "

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from benchmarks.ceiling import Ceiling
 from benchmarks.load import Phase
+from benchmarks.screen import ScreenResult
+from benchmarks.screen import lines as screen_lines
 from benchmarks.startup import Startup
 
 # Targets on this 2-core machine.
@@ -15,6 +17,8 @@ P99_PLEDGES = 1.0
 COUNTER_LAG = 1.5
 STARTUP = 2.0
 MEMORY_MB = 150.0
+SCREEN_CPU = 0.05
+SCREEN_P99 = 1.0
 
 HEADERS = [
     "phase", "sent", "sent/s", "acked", "failed", "p50 ms", "p99 ms", "max ms", "pledges ok", "stored",
@@ -107,8 +111,22 @@ def verdicts(phases: list[Phase], startup: Startup, peak_memory_mb: float) -> li
     return out
 
 
+def screen_verdict(result: ScreenResult) -> Verdict:
+    p99 = result.percentile(99)
+    return Verdict(
+        f"{result.viewers} screens at 50 pledges/s: < 5% CPU, p99 < 1 s",
+        f"{result.extra_cpu:+.1%} of a core, p99 {_ms(p99)} ms, {result.missed} unseen",
+        result.extra_cpu < SCREEN_CPU and p99 < SCREEN_P99 and result.missed == 0,
+    )
+
+
 def render(
-    phases: list[Phase], ceiling: Ceiling, startup: Startup, peak_memory_mb: float, rss_mb: float
+    phases: list[Phase],
+    ceiling: Ceiling,
+    startup: Startup,
+    peak_memory_mb: float,
+    rss_mb: float,
+    screen: ScreenResult | None = None,
 ) -> str:
     best = max(phases, key=lambda p: p.pledge_throughput)
     late = [p for p in phases if p.stored_unconfirmed]
@@ -130,9 +148,13 @@ def render(
         f"bot memory: {rss_mb:.0f} MB resident at the end, peak {peak_memory_mb:.0f} MB",
         "pledges stored although their member was told the interaction failed: "
         + (", ".join(f"{p.stored_unconfirmed} in {p.name}" for p in late) if late else "none"),
+        *(screen_lines(screen) if screen is not None else []),
         "",
         f"{'target':<50}{'measured':<50}met",
     ]
-    for v in verdicts(phases, startup, peak_memory_mb):
+    checks = verdicts(phases, startup, peak_memory_mb)
+    if screen is not None:
+        checks.append(screen_verdict(screen))
+    for v in checks:
         lines.append(f"{v.target:<50}{v.measured:<50}{'yes' if v.met else 'NO'}")
     return "\n".join(lines)

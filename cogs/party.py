@@ -337,6 +337,31 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         message = await self.bot.counters.post(party, target)
         await interaction.followup.send(f"Counter posted: {message.jump_url}", ephemeral=True)
 
+    @app_commands.command(name="screen")
+    @app_commands.describe(reset="Make a new link; the old one stops working at once")
+    async def screen(self, interaction: discord.Interaction[LoungeBot], reset: bool = False) -> None:
+        """The link to the party's live screen, for the venue's TV or a stream overlay (hosts)."""
+        # Open parties only, like every host command that writes: pages already open on a closed party's
+        # link keep showing its final figures.
+        party = await open_party_as_host(interaction)
+        server = self.bot.screen
+        if server is None:
+            raise Refusal(
+                "The live screen is turned off on this bot (WEB_PORT=off); ask its owner to turn it on."
+            )
+        screens = self.bot.store.screens
+        token = await screens.reset(party.id) if reset else await screens.link(party.id)
+        link = server.link(token)
+        # Angle brackets: Discord shows the link without fetching a preview of it.
+        reply = (
+            ("A new link; the old one no longer works.\n" if reset else "")
+            + f"The live screen: <{link}>\n"
+            + f"For a stream overlay (transparent background): <{link}?overlay=1>\n"
+            + "Anyone with the link can watch, so share it only with the screens. "
+            + "`/party screen reset:True` makes a new one."
+        )
+        await interaction.response.send_message(reply, ephemeral=True)
+
     @create.autocomplete("timezone")
     @edit.autocomplete("timezone")
     async def timezone_choices(

@@ -4,14 +4,15 @@
 (with its real rate limits), builds the server and its members, runs the bot in this event loop against
 a fresh SQLite file, plays the night while the terminal shows it, stops the bot, reads the figures back
 from the database and compares them with the wrap-up the bot posted, and writes the chart, the
-transcript page and the host's export files to the output folder.
+transcript page, a screenshot of the live screen (headless Chromium, when installed) and the host's
+export files to the output folder.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from demo.figures import (
@@ -25,6 +26,7 @@ from demo.figures import (
 )
 from demo.html_page import transcript_page
 from demo.progress import Progress
+from demo.screenshot import save_screen
 from demo.script import Finale, play_night
 from demo.stage import Stage
 from demo.transcript import Console, Transcript
@@ -52,6 +54,8 @@ class NightReport:
     rate_limited: tuple[RateLimitRecord, ...]
     problems: tuple[str, ...]
     warnings: tuple[str, ...]
+    # The live screen at the end of the night (None without Chromium; a warning says so).
+    screen: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -97,6 +101,7 @@ async def play(output: Path, console: Console, *, pace: float = 0.0) -> NightRep
             watcher.start()
             try:
                 finale = await play_night(stage, Progress(console))
+                screen, no_screen = await save_screen(runner, stage.guild.id, output)
             finally:
                 try:
                     await runner.stop()
@@ -111,8 +116,9 @@ async def play(output: Path, console: Console, *, pace: float = 0.0) -> NightRep
         root.removeHandler(warnings)
     report = _wrap_up(
         output, database, finale, transcript, stage, started, requests, rate_limited, problems,
-        tuple(warnings.lines),
+        tuple(warnings.lines) + ((no_screen,) if no_screen else ()),
     )
+    report = replace(report, screen=screen)
     console.say()
     for line in summary_lines(report):
         console.say(line)
@@ -196,6 +202,8 @@ def summary_lines(report: NightReport) -> list[str]:
     lines.extend(f"⚠ The bot logged: {warning}" for warning in report.warnings)
     lines.append("Written:")
     lines.extend(
-        f"  {path}" for path in (report.transcript, report.chart, report.database, *report.exports)
+        f"  {path}"
+        for path in (report.transcript, report.screen, report.chart, report.database, *report.exports)
+        if path is not None
     )
     return lines

@@ -1,6 +1,7 @@
 """`LoungeBot`: the discord.py bot, holding the storage and the channel pacer the entry point hands it.
 
-Start-up (`setup_hook`) runs in a fixed order: migrate the database, load every cog (which register
+Start-up (`setup_hook`) runs in a fixed order: migrate the database, start the live screen's web server
+(when WEB_PORT is not off), load every cog (which register
 their persistent buttons), then sync the command tree only if its payload changed since the last sync.
 Nothing here waits on the gateway. Shutdown unloads the cogs (their tasks cancelled) and stops the
 pacer before discord.py closes the connection; the entry point closes the database last.
@@ -21,7 +22,9 @@ from live.counter import Counters
 from live.invitations import Invitations
 from live.outbox import OutboxDelivery
 from live.pacer import ChannelPacer
+from lounge.settings import WebSettings
 from storage import Storage
+from web.server import ScreenServer
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,12 @@ discord.VoiceClient.warn_dave = False
 
 class LoungeBot(commands.AutoShardedBot):
     def __init__(
-        self, store: Storage, *, dev_guild_id: int | None = None, pacer: ChannelPacer | None = None
+        self,
+        store: Storage,
+        *,
+        dev_guild_id: int | None = None,
+        pacer: ChannelPacer | None = None,
+        web: WebSettings | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -73,10 +81,14 @@ class LoungeBot(commands.AutoShardedBot):
         self.outbox = OutboxDelivery(self)
         self.invitations = Invitations(self)
         self.counters = Counters(self)
+        # None when WEB_PORT is off: /party screen then says the screen is turned off.
+        self.screen = ScreenServer(store, web) if web is not None else None
 
     async def setup_hook(self) -> None:
         version = await self.store.database.migrate()
         log.info("Database ready at schema version %s", version)
+        if self.screen is not None:
+            await self.screen.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
@@ -135,5 +147,7 @@ class LoungeBot(commands.AutoShardedBot):
         await self.outbox.close()
         await self.invitations.close()
         await self.counters.close()
+        if self.screen is not None:
+            await self.screen.close()
         await self.pacer.close()
         await super().close()

@@ -13,6 +13,8 @@ from dotenv import dotenv_values
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = PROJECT_DIR / "data" / "lounge.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_WEB_HOST = "127.0.0.1"
+DEFAULT_WEB_PORT = 8080
 
 
 class SettingsError(Exception):
@@ -37,6 +39,15 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """Where the live screen listens (port 0: any free port) and, behind a proxy, the address people open."""
+
+    host: str = DEFAULT_WEB_HOST
+    port: int = DEFAULT_WEB_PORT
+    public_url: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     token: Secret | None
     database_path: Path
@@ -44,6 +55,7 @@ class Settings:
     dev_guild_id: int | None
     api_base: str | None
     gateway_url: str | None
+    web: WebSettings | None
 
     def require_token(self) -> Secret:
         if self.token is None:
@@ -89,6 +101,22 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         dev_guild_id=int(dev_guild) if dev_guild else None,
         api_base=get("DISCORD_API_BASE"),
         gateway_url=get("DISCORD_GATEWAY_URL"),
+        web=_web_settings(get("WEB_HOST"), get("WEB_PORT"), get("PUBLIC_URL")),
+    )
+
+
+def _web_settings(host: str | None, port: str | None, public_url: str | None) -> WebSettings | None:
+    """The live screen's settings; None when WEB_PORT is `off`."""
+    if port is not None and port.lower() == "off":
+        return None
+    if port is not None and not (port.isdecimal() and int(port) <= 65535):
+        raise SettingsError(f"WEB_PORT must be a port number (0-65535) or off, not {port[:20]!r}.")
+    if public_url is not None and not public_url.startswith(("http://", "https://")):
+        raise SettingsError("PUBLIC_URL must start with http:// or https://, like https://lounge.example.org.")
+    return WebSettings(
+        host=host or DEFAULT_WEB_HOST,
+        port=DEFAULT_WEB_PORT if port is None else int(port),
+        public_url=public_url.rstrip("/") if public_url else None,
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from live.pacer import ChannelPacer
 from lounge.client import LoungeBot, use_discord_endpoints
+from lounge.settings import WebSettings
 from sandbox import DiscordSandbox
 from storage import Storage
 
@@ -28,14 +29,24 @@ async def _wait_disconnected(sandbox: DiscordSandbox, timeout: float) -> None:
 
 
 class InProcessBot:
-    """The bot in this event loop. `store` is its live storage, for checking what it kept."""
+    """The bot in this event loop. `store` is its live storage, for checking what it kept.
+
+    Its live screen listens on a free port of 127.0.0.1 (`web_url`); a restart takes the same port again,
+    as a real bot's fixed WEB_PORT would, so open pages can reconnect.
+    """
 
     def __init__(
-        self, sandbox: DiscordSandbox, database_path: Path, *, dev_guild_id: int | None = None
+        self,
+        sandbox: DiscordSandbox,
+        database_path: Path,
+        *,
+        dev_guild_id: int | None = None,
+        web: bool = True,
     ) -> None:
         self.sandbox = sandbox
         self.database_path = database_path
         self.dev_guild_id = dev_guild_id
+        self.web = WebSettings(host="127.0.0.1", port=0) if web else None
         self.bot: LoungeBot | None = None
         self.store: Storage | None = None
         self._task: asyncio.Task[None] | None = None
@@ -47,7 +58,7 @@ class InProcessBot:
         # Only the first start meets a server nobody has written to; a restart inherits a spent budget.
         pacer = ChannelPacer(fresh_start=not self._started_before)
         self._started_before = True
-        self.bot = LoungeBot(self.store, dev_guild_id=self.dev_guild_id, pacer=pacer)
+        self.bot = LoungeBot(self.store, dev_guild_id=self.dev_guild_id, pacer=pacer, web=self.web)
         self._task = asyncio.create_task(self.bot.start(self.sandbox.token), name="lounge-bot")
         ready = asyncio.create_task(self.sandbox.wait_until_ready(timeout))
         await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
@@ -56,6 +67,14 @@ class InProcessBot:
             self._task.result()  # raises what stopped the bot
             raise RuntimeError("the bot stopped before it was ready")
         await ready
+        if self.bot.screen is not None and self.web is not None:
+            self.web = WebSettings(host=self.web.host, port=self.bot.screen.port or 0)
+
+    @property
+    def web_url(self) -> str:
+        """Where the running bot's live screen answers, like http://127.0.0.1:41234."""
+        assert self.bot is not None and self.bot.screen is not None, "the bot runs without its screen"
+        return self.bot.screen.base_url
 
     async def stop(self) -> None:
         if self.bot is not None:
@@ -94,6 +113,9 @@ class BotProcess:
         env = {**os.environ, **dict.fromkeys(_BOT_SETTINGS, ""), "LOG_LEVEL": "INFO"}
         env.update(self.sandbox.env)
         env["DATABASE_PATH"] = str(self.database_path)
+        # Any free port: other runs on this machine may hold the default one.
+        env["WEB_HOST"] = "127.0.0.1"
+        env["WEB_PORT"] = "0"
         env.update(self.extra_env)
         return env
 
@@ -139,4 +161,5 @@ class BotProcess:
 # Settings the child must take from the sandbox, never from the developer's own environment.
 _BOT_SETTINGS = {
     "DISCORD_TOKEN", "DATABASE_PATH", "LOG_LEVEL", "DEV_GUILD_ID", "DISCORD_API_BASE", "DISCORD_GATEWAY_URL",
+    "WEB_HOST", "WEB_PORT", "PUBLIC_URL",
 }

@@ -22,6 +22,7 @@ from storage.party_messages import PartyMessage, PartyMessageStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
 from storage.rsvps import RsvpStore
+from storage.screens import ScreenStore
 
 __all__ = [
     "ArrivalStore",
@@ -41,6 +42,7 @@ __all__ = [
     "ReportStore",
     "ResultStore",
     "RsvpStore",
+    "ScreenStore",
     "Storage",
 ]
 
@@ -61,6 +63,7 @@ class Storage:
         self.ledger = LedgerStore(database)
         self.audit = AuditStore(database)
         self.outbox = OutboxStore(database)
+        self.screens = ScreenStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:

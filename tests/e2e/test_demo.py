@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import sqlite3
+import struct
 from pathlib import Path
 
 from demo.markup import Names, to_html, to_plain
 from demo.night import NightReport, play
 from demo.transcript import Console
+from offline.chromium import find_chromium
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -108,6 +111,14 @@ async def test_the_demo_plays_the_night_and_its_figures_are_the_databases(tmp_pa
         "guests.csv", "money.csv", "results.csv", "totals.csv", "log.csv",
     }
     assert str(report.transcript) in text and str(report.chart) in text
+
+    # The big screen at the end of the night, next to the transcript (CI always has Chromium).
+    if find_chromium() is not None or os.environ.get("CI"):
+        assert report.screen is not None and report.screen.parent == report.transcript.parent
+        png = report.screen.read_bytes()
+        assert png.startswith(PNG_SIGNATURE)
+        assert struct.unpack(">II", png[16:24]) == (1920, 1080)
+        assert str(report.screen) in text
 
 
 def test_discord_markup_reads_as_a_member_would_see_it() -> None:

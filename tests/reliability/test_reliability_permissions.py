@@ -56,6 +56,7 @@ def options_for(lounge: Lounge, stage: Stage | None) -> dict[str, dict[str, Any]
         "party export": {},
         "party invite": {},
         "party counter": {},
+        "party screen": {},
         "category add": {"name": "Variety", "nominees": "Cat, Dog"},
         "category remove": {"category": drama},
         "category list": {},
