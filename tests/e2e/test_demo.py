@@ -97,6 +97,7 @@ async def test_the_demo_plays_the_night_and_its_figures_are_the_databases(tmp_pa
     assert "states the same figures as the database" in text
     # The night as a transcript: commands, the bot's answers, its posts and the counter's edits.
     assert "Nora › /party create" in text and "clicked “Going” on the invitation" in text
+    assert "Theo › /void pledge" in text  # the troll's million, corrected
     assert "edited “Losers Lounge: 65th Emmys: the fundraiser”" in text
     assert "Goal reached!" in text
 
