@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run demo test lint bench clean
+.PHONY: run demo test lint bench check backup clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,16 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# The bot explains its own failures in one line. Make would add "make: *** [run] Error 2" under it, so the
+# recipe ends make with SIGINT instead, which make obeys silently; make's exit status stays non-zero (130).
 run: $(VENV)/.runtime  ## start the bot (reads DISCORD_TOKEN from the environment or .env)
-	$(PY) bot.py
+	@$(PY) bot.py || kill -INT $$PPID
+
+check: $(VENV)/.runtime  ## check the settings and the database without connecting to Discord
+	@$(PY) bot.py --check || kill -INT $$PPID
+
+backup: $(VENV)/.runtime  ## a consistent copy of the database, safe while the bot runs (see README.md)
+	@$(PY) bot.py --backup || kill -INT $$PPID
 
 demo: $(VENV)/.runtime  ## play a party offline against the local Discord-compatible server
 	$(PY) -m demo

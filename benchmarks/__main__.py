@@ -14,9 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import ceiling, scene, screen, startup
+from benchmarks import ceiling, growth, scene, screen, startup
 from benchmarks.load import MIX, PLEDGES_ONLY, LoadGenerator, Phase
-from benchmarks.report import phase_line, render
+from benchmarks.report import growth_table, phase_line, render
 from sandbox import DiscordSandbox
 
 RUN_TIMEOUT = 420.0
@@ -32,6 +32,12 @@ def progress(text: str) -> None:
 async def bench(args: argparse.Namespace, folder: Path) -> str:
     async with DiscordSandbox() as sb:
         world = await scene.build(sb, folder, args.members)
+        if args.growth_only:
+            try:
+                progress("  reads as the night grows ...")
+                return growth_table(await growth.measure(world))
+            finally:
+                await world.stop_bot()
         try:
             load = LoadGenerator(world)
             phases: list[Phase] = []
@@ -45,6 +51,9 @@ async def bench(args: argparse.Namespace, folder: Path) -> str:
                 progress(f"  {name} for {args.seconds:g} s ...")
                 phases.append(await load.run(name, rate, args.seconds, mix, limit=PHASE_LIMIT))
                 progress("    " + phase_line(phases[-1]))
+            progress("  reads as the night grows (a second server's party) ...")
+            grown = await growth.measure(world)
+            progress(growth_table(grown))
             screens = None
             if args.screens > 0:
                 progress(f"  pledges {screen.RATE:.0f}/s without, then with {args.screens} screens open ...")
@@ -63,7 +72,7 @@ async def bench(args: argparse.Namespace, folder: Path) -> str:
             await world.stop_bot()
         progress("  raw SQLite ceiling ...")
         limits = await ceiling.measure(folder)
-        return render(phases, limits, started, peak, rss, screens)
+        return render(phases, limits, started, peak, rss, grown, screens)
 
 
 def main() -> int:
@@ -75,6 +84,9 @@ def main() -> int:
         "--screens", type=int, default=100, help="live screen pages open at once (0: skip their phases)"
     )
     parser.add_argument("--stored", type=int, default=100_000, help="pledges stored for the restart")
+    parser.add_argument(
+        "--growth-only", action="store_true", help="only the reads at 1,000, 10,000 and 100,000 pledges"
+    )
     parser.add_argument("--keep", type=Path, default=None, help="keep the database and bot log here")
     args = parser.parse_args()
     if args.keep is not None and (args.keep / "lounge.db").exists():

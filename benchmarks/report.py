@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from benchmarks.ceiling import Ceiling
+from benchmarks.growth import GrowthPoint
 from benchmarks.load import Phase
 from benchmarks.screen import ScreenResult
 from benchmarks.screen import lines as screen_lines
@@ -68,6 +69,15 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
+def growth_table(points: list[GrowthPoint]) -> str:
+    """Median ms of each read at each number of stored pledges: flat is the goal."""
+    names = list(points[0].medians) if points else []
+    return _table(
+        ["reads as the night grows, median ms", *(f"{p.pledges:,} pledges" for p in points)],
+        [[name, *(f"{p.medians[name]:.1f}" for p in points)] for name in names],
+    )
+
+
 def verdicts(phases: list[Phase], startup: Startup, peak_memory_mb: float) -> list[Verdict]:
     by_name = {p.name: p for p in phases}
     out = []
@@ -126,6 +136,7 @@ def render(
     startup: Startup,
     peak_memory_mb: float,
     rss_mb: float,
+    grown: list[GrowthPoint],
     screen: ScreenResult | None = None,
 ) -> str:
     best = max(phases, key=lambda p: p.pledge_throughput)
@@ -145,6 +156,9 @@ def render(
         f"restart with {startup.pledges_stored:,} pledges: gateway up {startup.connected:.2f} s, "
         f"first answer {startup.first_answer:.2f} s, counter exact {counter} after spawn",
         f"reads over them, median / max ms: {reads}",
+        "",
+        growth_table(grown),
+        "",
         f"bot memory: {rss_mb:.0f} MB resident at the end, peak {peak_memory_mb:.0f} MB",
         "pledges stored although their member was told the interaction failed: "
         + (", ".join(f"{p.stored_unconfirmed} in {p.name}" for p in late) if late else "none"),

@@ -18,12 +18,14 @@ from rules.schedule import Schedule, plan_schedule
 from rules.text import clean_name
 from rules.times import matching_timezones
 from storage import Party, PartySettings
+from storage.clock import utc_now
 from ui.audit_log import LOG_PAGE_TEMPLATE, log_custom_id, log_embed, log_pages
-from ui.chart import money_chart
 from ui.export import guests_csv, log_csv, money_csv, results_csv, totals_csv
+from ui.invitation import promotion_message
+from ui.notices import problems_field
 from ui.party_card import NightSoFar, party_card
 from ui.wording import BOT_HOST, donation_changed, hosts_text
-from ui.wrapup import CHART_FILENAME, wrapup_embed
+from ui.wrapup import wrapup_message
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -114,7 +116,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if not manages_server(interaction):
             raise Refusal("Only members with Manage Server can open a party; they become its first hosts.")
         _check_role(host_role)
-        schedule = plan_schedule(starts=starts, ends=ends, timezone=timezone)
+        schedule = plan_schedule(starts=starts, ends=ends, timezone=timezone, now=utc_now())
         settings = _settings_from_options(
             name=name,
             venue=venue,
@@ -157,6 +159,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
                 starts=starts,
                 ends=ends,
                 timezone=timezone,
+                now=utc_now(),
                 current=Schedule(party.starts_at, party.ends_at, party.timezone),
             )
         settings = _settings_from_options(
@@ -174,8 +177,9 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             raise Refusal("Nothing to change: give at least one option, like `venue` or `starts`.")
         party = await self.bot.store.parties.edit(party.id, settings, by=interaction.user.id)
         if settings.capacity is not None:
-            promoted = await self.bot.store.rsvps.promote_waitlisted(party.id)
-            await self.bot.invitations.tell_promoted(party, promoted, interaction.channel_id)
+            await self.bot.store.rsvps.promote_waitlisted(
+                party.id, notice=promotion_message(party.name), fallback_channel_id=interaction.channel_id
+            )
         reply = "Party updated."
         if settings.winner_donation_cents is not None:
             kept = await self.bot.store.dues.at_other_amount(party.id, settings.winner_donation_cents)
@@ -186,42 +190,25 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
     async def show(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The party card: when, where, charity and how the night is going."""
         party = await shown_party(interaction)
-        await interaction.response.send_message(embed=party_card(party, await self._night(party)))
+        card = party_card(party, await self._night(party))
+        problems = await self.bot.store.outbox.open_problems(party.id)
+        if problems:
+            card.add_field(name="Can't post", value=problems_field(problems), inline=False)
+        await interaction.response.send_message(embed=card)
 
     @app_commands.command(name="close")
     async def close(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """Close the night: freeze RSVPs and pledges and post the wrap-up (hosts)."""
         party = await open_party_as_host(interaction)
+        channel_id = party.announce_channel_id or interaction.channel_id
+        if channel_id is None:
+            raise Refusal("Run /party close in a channel, or set one with /party edit announce_channel.")
         await interaction.response.defer(ephemeral=True)
-        party = await self.bot.store.parties.close(party.id, by=interaction.user.id)
-        store = self.bot.store
-        embed = wrapup_embed(
-            party,
-            await store.fundraising.counter_figures(party.id),
-            await store.results.tally(party.id),
-            await store.results.live_results(party.id),
-            await store.dues.bottles(party.id),
-            await store.dues.outstanding(party.id),
+        party, row = await self.bot.store.close_party(
+            party.id, channel_id=channel_id, compose=wrapup_message, by=interaction.user.id
         )
-        chart = money_chart(
-            await store.reports.money_timeline(party.id),
-            party.goal_cents,
-            f"{party.name}: money",
-            party.timezone,
-        )
-        channel = self.bot.get_channel(party.announce_channel_id or 0) or interaction.channel
-        reply = "The party is closed: RSVPs and pledges are frozen."
-        if isinstance(channel, discord.TextChannel):
-            try:
-                await self.bot.pacer.send(
-                    channel.id,
-                    lambda: channel.send(
-                        embed=embed, file=discord.File(io.BytesIO(chart), filename=CHART_FILENAME)
-                    ),
-                )
-                reply += f" The wrap-up is posted in {channel.mention}."
-            except discord.HTTPException as exc:
-                reply += f" I couldn't post the wrap-up in {channel.mention} ({exc.text or exc.status})."
+        status = await self.bot.outbox.reply_line(row, channel_id)
+        reply = f"The party is closed: RSVPs and pledges are frozen. The wrap-up: {status}"
         await interaction.followup.send(reply, ephemeral=True)
 
     @app_commands.command(name="export")

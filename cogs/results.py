@@ -17,7 +17,6 @@ from rules.money import format_cents
 from rules.text import clean_note, excerpt
 from rules.times import discord_timestamp
 from storage import Party
-from storage.results import Result
 from ui import results as render
 
 if TYPE_CHECKING:
@@ -73,22 +72,16 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
             raise Refusal(f"“{excerpt(winner)}” isn't nominated in that category. Pick one from the list.")
         nominee_id = nominee.id
         channel = self._announce_channel(party, interaction.channel)
-        # Posting goes through the channel's pacer, which may wait: acknowledge first.
+        # The reply says where the post went, which may take the channel's pacer a moment: acknowledge first.
         await interaction.response.defer(ephemeral=True)
         outcome = await self.bot.store.results.announce(
-            party, category_id, nominee_id, interaction.user.id, interaction.id
+            party, category_id, nominee_id, interaction.user.id, interaction.id,
+            channel_id=channel.id, compose=lambda made: render.announcement_message(party, made),
         )
         result = outcome.result
-        embed = render.announcement(party, result, outcome.passed_over, outcome.tally, outcome.dues)
         reply = f"Announced: {render.wins(result.winner)} {result.category_name}."
-        try:
-            message = await self.bot.pacer.send(channel.id, lambda: channel.send(embed=embed))
-        except discord.HTTPException as exc:
-            log.warning("Posting the announcement for result %s failed: %s", result.id, exc)
-            reply += f" It is recorded, but I couldn't post in {channel.mention} ({exc.text or exc.status})."
-        else:
-            await self.bot.store.results.set_announcement(result.id, channel.id, message.id)
-            reply += f" Posted in {channel.mention}."
+        if outcome.outbox_id is not None:
+            reply += " " + await self.bot.outbox.reply_line(outcome.outbox_id, channel.id)
         for dues in outcome.new_dues:
             reply += f" <@{dues.user_id}> now owes {format_cents(dues.amount_cents)}."
             if dues.status is DuesStatus.PAID:
@@ -110,41 +103,19 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
         why = clean_note(reason) if reason is not None else None
         await interaction.response.defer(ephemeral=True)
         outcome = await self.bot.store.results.undo(
-            party, category_id, interaction.user.id, why, interaction.id
+            party, category_id, interaction.user.id, why, interaction.id,
+            channel_id=party.announce_channel_id or interaction.channel_id,
+            compose=render.correction_message, withdrawn=render.withdrawn_message,
         )
         result = outcome.result
-        channel_id = result.announce_channel_id or party.announce_channel_id or interaction.channel_id
-        channel = self.bot.get_channel(channel_id) if channel_id else None
         reply = f"Withdrawn: {result.winner.name} for {result.category_name}."
         ended = outcome.ended_dues
         if ended is not None:
             reply += _ended_dues_note(result.winner.name, ended.status, ended.amount_cents)
-        if isinstance(channel, discord.TextChannel):
-            embed = render.correction(result, why, outcome.still_winner, outcome.tally)
-            await self._post_correction(channel, result, embed)
-            reply += f" Correction posted in {channel.mention}."
+        corrected_in = result.announce_channel_id or party.announce_channel_id or interaction.channel_id
+        if outcome.outbox_id is not None and corrected_in is not None:
+            reply += " Correction: " + await self.bot.outbox.reply_line(outcome.outbox_id, corrected_in)
         await interaction.followup.send(reply, ephemeral=True)
-
-    async def _post_correction(
-        self, channel: discord.TextChannel, result: Result, embed: discord.Embed
-    ) -> None:
-        try:
-            message = await self.bot.pacer.send(channel.id, lambda: channel.send(embed=embed))
-            await self.bot.store.results.set_correction(result.id, message.id)
-        except discord.HTTPException as exc:
-            log.warning("Posting the correction for result %s failed: %s", result.id, exc)
-            return
-        if result.announce_message_id is None:
-            return
-        original = channel.get_partial_message(result.announce_message_id)
-        try:
-            fetched = await original.fetch()
-            if fetched.embeds:
-                marked = render.withdrawn(fetched.embeds[0])
-                await self.bot.pacer.edit(channel.id, original.id, lambda: original.edit(embed=marked))
-        except discord.HTTPException as exc:
-            # The original may have been deleted by a moderator; the correction stands on its own.
-            log.info("Could not mark announcement %s withdrawn: %s", result.announce_message_id, exc)
 
 
 @app_commands.guild_only()

@@ -21,7 +21,7 @@ from rules.text import clean_name, clean_note
 from storage import Party
 from storage.rsvps import RSVPS_CLOSED, Status
 from ui.guests import guest_pages
-from ui.invitation import RSVP_TEMPLATE, rsvp_button, rsvp_reply
+from ui.invitation import RSVP_TEMPLATE, promotion_message, rsvp_button, rsvp_reply
 from ui.paging import Pager
 
 if TYPE_CHECKING:
@@ -97,13 +97,10 @@ async def answer(
         plus_ones=plus_ones,
         note=new_note,
         clear_note=clear_note,
+        notice=promotion_message(party.name),
+        fallback_channel_id=interaction.channel_id,
     )
-    try:
-        await reply_privately(interaction, rsvp_reply(party.name, outcome))
-    finally:
-        # Promoted members are told even if the caller's own answer could not be delivered.
-        if outcome.promoted:
-            await bot.invitations.tell_promoted(party, outcome.promoted, interaction.channel_id)
+    await reply_privately(interaction, rsvp_reply(party.name, outcome))
 
 
 class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=RSVP_TEMPLATE):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from demo.figures import NightFigures, dues_text, money_text
 from demo.markup import Names, to_html
-from demo.transcript import BOT_NAME, Entry, Said
+from demo.transcript import BOT_NAME, Entry, Said, button_text
 
 _STYLE = """
 body { background: #313338; color: #dbdee1; font: 15px/1.4 system-ui, sans-serif; margin: 0; }
@@ -35,7 +37,16 @@ code { background: #1e1f22; padding: 1px 4px; border-radius: 3px; }
 table.figures { border-collapse: collapse; margin-top: 10px; }
 table.figures td { padding: 3px 14px 3px 0; vertical-align: top; }
 table.figures td:first-child { color: #949ba4; }
+.components { margin: 6px 0; } .row { display: flex; flex-wrap: wrap; gap: 8px; margin: 4px 0; }
+.button { border-radius: 3px; padding: 3px 14px; color: #fff; font-size: 14px; font-weight: 500; }
+.button.primary { background: #5865f2; } .button.secondary { background: #4e5058; }
+.button.success { background: #248046; } .button.danger { background: #da373c; }
+.button.link { background: #4e5058; text-decoration: underline; } .button.disabled { opacity: .5; }
+.menu { background: #1e1f22; border-radius: 4px; padding: 6px 10px; min-width: 280px; color: #949ba4; }
 """
+
+# Discord's button styles by number.
+_BUTTON_STYLES = {1: "primary", 2: "secondary", 3: "success", 4: "danger", 5: "link"}
 
 
 def _colour(embed: dict[str, Any]) -> str:
@@ -43,18 +54,36 @@ def _colour(embed: dict[str, Any]) -> str:
     return f"#{int(colour):06x}" if isinstance(colour, int) else "#c9a227"
 
 
-def _embed(embed: dict[str, Any], names: Names, files: dict[str, str]) -> str:
+def _components(rows: Sequence[dict[str, Any]]) -> str:
+    """Buttons and menus drawn as a member sees them under the message (they do nothing here)."""
+    drawn = []
+    for row in rows:
+        items = []
+        for item in row.get("components") or []:
+            if item.get("type") == 2:
+                style = _BUTTON_STYLES.get(int(item.get("style") or 2), "secondary")
+                disabled = " disabled" if item.get("disabled") else ""
+                label = button_text(item)
+                items.append(f'<span class="button {style}{disabled}">{html.escape(label)}</span>')
+            else:
+                placeholder = item.get("placeholder") or "Choose…"
+                items.append(f'<span class="menu">{html.escape(str(placeholder))} ▾</span>')
+        drawn.append(f'<div class="row">{"".join(items)}</div>')
+    return f'<div class="components">{"".join(drawn)}</div>' if drawn else ""
+
+
+def _embed(embed: dict[str, Any], names: Names, files: dict[str, str], now: datetime | None) -> str:
     parts = [f'<div class="embed" style="border-left-color: {_colour(embed)}">']
     if embed.get("title"):
-        parts.append(f'<div class="title">{to_html(str(embed["title"]), names)}</div>')
+        parts.append(f'<div class="title">{to_html(str(embed["title"]), names, now)}</div>')
     if embed.get("description"):
-        parts.append(f"<div>{to_html(str(embed['description']), names)}</div>")
+        parts.append(f"<div>{to_html(str(embed['description']), names, now)}</div>")
     if embed.get("fields"):
         parts.append('<div class="fields">')
         for item in embed["fields"]:
             wide = "" if item.get("inline") else " wide"
-            name = to_html(str(item.get("name", "")), names)
-            value = to_html(str(item.get("value", "")), names)
+            name = to_html(str(item.get("name", "")), names, now)
+            value = to_html(str(item.get("value", "")), names, now)
             parts.append(f'<div class="field{wide}"><div class="name">{name}</div><div>{value}</div></div>')
         parts.append("</div>")
     image = str((embed.get("image") or {}).get("url") or "")
@@ -63,35 +92,49 @@ def _embed(embed: dict[str, Any], names: Names, files: dict[str, str]) -> str:
         parts.append(f'<img src="{html.escape(source)}" alt="the money over the night">')
     footer = (embed.get("footer") or {}).get("text")
     if footer:
-        parts.append(f'<div class="footer">{to_html(str(footer), names)}</div>')
+        parts.append(f'<div class="footer">{to_html(str(footer), names, now)}</div>')
     parts.append("</div>")
     return "".join(parts)
 
 
-def _said(said: Said, who: str, names: Names, files: dict[str, str]) -> str:
+def _said(said: Said, who: str, names: Names, files: dict[str, str], now: datetime | None) -> str:
     private = f'<div class="private">Only {html.escape(who)} can see this</div>' if said.private else ""
-    text = f"<div>{to_html(said.text, names)}</div>" if said.text else ""
-    embeds = "".join(_embed(embed, names, files) for embed in said.embeds)
+    text = f"<div>{to_html(said.text, names, now)}</div>" if said.text else ""
+    embeds = "".join(_embed(embed, names, files, now) for embed in said.embeds)
     attached = "".join(
         f'<div class="meta">📎 {html.escape(name)}</div>' for name in said.attachments if name not in files
     )
-    return f'<div class="said"><span class="bot">{BOT_NAME}</span>{private}{text}{embeds}{attached}</div>'
+    buttons = _components(said.components)
+    inside = f"{private}{text}{embeds}{attached}{buttons}"
+    return f'<div class="said"><span class="bot">{BOT_NAME}</span>{inside}</div>'
+
+
+def _stamp(entry: Entry, names: Names) -> str:
+    """When it happened on the story's clock, as a member in the party's time zone would read it."""
+    if entry.when is None:
+        moment = f"{entry.at:.1f}s"
+    else:
+        local = entry.when.astimezone(ZoneInfo(names.timezone))
+        moment = f"{local:%a} {local:%I:%M %p}".replace(" 0", " ")
+    return f'<span class="meta">{moment} · #{html.escape(entry.channel)}</span>'
 
 
 def _entry(entry: Entry, names: Names, files: dict[str, str]) -> str:
+    now = entry.when
     if entry.kind == "scene":
-        return f'<div class="scene">{to_html(entry.line, names)}</div>'
-    stamp = f'<span class="meta">{entry.at:.1f}s · #{html.escape(entry.channel)}</span>'
+        return f'<div class="scene">{to_html(entry.line, names, now)}</div>'
+    stamp = _stamp(entry, names)
     if entry.kind == "edit":
         return (
             f'<div class="edit">{stamp} <span class="mark">✎ {BOT_NAME} edited</span> '
-            f"{to_html(entry.line, names)}</div>"
+            f"{to_html(entry.line, names, now)}</div>"
         )
     head = stamp
     if entry.kind == "command":
-        line = f'<span class="slash">{to_html(entry.line, names)}</span> {to_html(entry.options, names)}'
+        typed = to_html(entry.options, names, now)
+        line = f'<span class="slash">{to_html(entry.line, names, now)}</span> {typed}'
         head += f' <span class="who">{html.escape(entry.who)}</span> <span class="command">{line}</span>'
-    body = "".join(_said(said, entry.who, names, files) for said in entry.said)
+    body = "".join(_said(said, entry.who, names, files, now) for said in entry.said)
     problem = f'<div class="problem">⚠ {html.escape(entry.problem)}</div>' if entry.problem else ""
     return f'<div class="entry">{head}{body}{problem}</div>'
 

@@ -96,6 +96,7 @@ def _render(
     styles: dict[str, tuple[str, str]] | None,
     code: Callable[[str], str],
     mention: Callable[[str], str],
+    now: datetime | None = None,
 ) -> str:
     out: list[str] = []
     open_styles: list[str] = []
@@ -114,7 +115,7 @@ def _render(
         elif found["channel"]:
             out.append(mention(names.channel(int(found["channel"]))))
         elif found["unix"]:
-            out.append(mention(timestamp_text(int(found["unix"]), found["style"], names.timezone)))
+            out.append(mention(timestamp_text(int(found["unix"]), found["style"], names.timezone, now)))
         elif styles is not None:
             value = found["marker"]
             if value in open_styles:
@@ -133,12 +134,16 @@ def _render(
     return "".join(out)
 
 
-def to_plain(text: str, names: Names) -> str:
+# `now` in these three is the moment the text was shown, which relative timestamps ("in 3 hours") count
+# from; without it, the real clock's.
+
+
+def to_plain(text: str, names: Names, now: datetime | None = None) -> str:
     """Readable text with the markup markers dropped."""
-    return _render(text, names, piece=str, styles=None, code=str, mention=str)
+    return _render(text, names, piece=str, styles=None, code=str, mention=str, now=now)
 
 
-def to_ansi(text: str, names: Names) -> str:
+def to_ansi(text: str, names: Names, now: datetime | None = None) -> str:
     """Text for a colour terminal: bold, underline and strike as ANSI styles, mentions in blue."""
     return _render(
         text,
@@ -147,10 +152,11 @@ def to_ansi(text: str, names: Names) -> str:
         styles=_ANSI,
         code=lambda inner: f"\x1b[36m{inner}\x1b[39m",
         mention=lambda name: f"\x1b[34m{name}\x1b[39m",
+        now=now,
     )
 
 
-def to_html(text: str, names: Names) -> str:
+def to_html(text: str, names: Names, now: datetime | None = None) -> str:
     """An HTML fragment: every piece of text escaped, styles as tags, new lines as <br>."""
 
     def piece(chunk: str) -> str:
@@ -163,4 +169,5 @@ def to_html(text: str, names: Names) -> str:
         styles=_HTML_TAGS,
         code=lambda inner: f"<code>{html.escape(inner)}</code>",
         mention=lambda name: f'<span class="mention">{html.escape(name)}</span>',
+        now=now,
     )

@@ -29,10 +29,12 @@ from demo.progress import Progress
 from demo.screenshot import save_screen
 from demo.script import Finale, play_night
 from demo.stage import Stage
+from demo.story import StoryClock
 from demo.transcript import Console, Transcript
 from demo.watcher import ChannelWatcher
 from offline.runner import InProcessBot
 from sandbox import DiscordSandbox, RateLimitRecord
+from storage.clock import use_clock
 
 DATABASE = "lounge.db"
 TRANSCRIPT = "transcript.html"
@@ -90,17 +92,19 @@ async def play(output: Path, console: Console, *, pace: float = 0.0) -> NightRep
     warnings = _Warnings()
     root = logging.getLogger()
     root.addHandler(warnings)
+    clock = StoryClock()
+    use_clock(clock.now)
     try:
         async with DiscordSandbox() as sb:
             stage = Stage(sb, pace)
-            transcript = Transcript(stage.names, console)
+            transcript = Transcript(stage.names, console, clock=clock.now)
             stage.transcript = transcript
             watcher = ChannelWatcher(sb, stage.channels, transcript)
             runner = InProcessBot(sb, database)
             await runner.start()
             watcher.start()
             try:
-                finale = await play_night(stage, Progress(console))
+                finale = await play_night(stage, Progress(console, clock))
                 screen, no_screen = await save_screen(runner, stage.guild.id, output)
             finally:
                 try:
@@ -113,6 +117,7 @@ async def play(output: Path, console: Console, *, pace: float = 0.0) -> NightRep
             rate_limited = tuple(sb.rate_limited)
             problems = tuple(stage.problems)
     finally:
+        use_clock(None)
         root.removeHandler(warnings)
     report = _wrap_up(
         output, database, finale, transcript, stage, started, requests, rate_limited, problems,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from demo.story import StoryClock
 from demo.transcript import Console
 
 
@@ -12,22 +14,25 @@ class Part:
     when: str
     what: str
     weight: float
+    # When it happens, from the show's start: the story's clock jumps there as the part begins.
+    offset: timedelta
 
 
 PARTS = (
-    Part("The week before", "the hosts set the party up", 8),
-    Part("The days before", "friends RSVP", 14),
-    Part("Sunday 5:00 p.m.", "the show: results, pledges and dues", 60),
-    Part("8:30 p.m.", "the door at Soho House", 10),
-    Part("1:30 a.m.", "closing time", 8),
+    Part("The week before", "the hosts set the party up", 8, timedelta(days=-7, hours=2)),
+    Part("The days before", "friends RSVP", 14, timedelta(days=-3, hours=2)),
+    Part("Sunday 5:00 p.m.", "the show: results, pledges and dues", 60, timedelta(0)),
+    Part("8:30 p.m.", "the door at Soho House", 10, timedelta(hours=3, minutes=30)),
+    Part("1:30 a.m.", "closing time", 8, timedelta(hours=8, minutes=30)),
 )
 
 
 class Progress:
     """Counts the steps of the current part and shows the whole night's progress on the console."""
 
-    def __init__(self, console: Console, parts: tuple[Part, ...] = PARTS) -> None:
+    def __init__(self, console: Console, clock: StoryClock, parts: tuple[Part, ...] = PARTS) -> None:
         self.console = console
+        self.clock = clock
         self.parts = parts
         self._index = -1
         self._steps = 1
@@ -36,6 +41,7 @@ class Progress:
     def begin(self, index: int, steps: int) -> Part:
         """Starts part `index`, made of `steps` steps."""
         self._index, self._steps, self._done = index, max(steps, 1), 0
+        self.clock.move_to(self.parts[index].offset)
         self._show()
         return self.parts[index]
 

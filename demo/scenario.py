@@ -20,10 +20,10 @@ HOST_ROLE = "Lounge hosts"
 # Where guests talk and the counter climbs; where the invitation hangs; where results are announced.
 CHAT, INVITES, RESULTS = "watch-party", "invitations", "results"
 
+# The start is the story clock's (`demo.story`): the 2013 night, replayed on a Sunday near today.
 PARTY = {
     "name": "Losers Lounge: 65th Emmys",
     "venue": "Soho House, West Hollywood",
-    "starts": "2013-09-22 17:00",
     "ends": "01:30",
     "timezone": "America/Los_Angeles",
     "charity": "Worldwide Orphans Foundation",

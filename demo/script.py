@@ -87,6 +87,7 @@ async def set_up(stage: Stage, progress: Progress) -> Message:
         host,
         "party create",
         **scenario.PARTY,
+        starts=progress.clock.starts_typed,
         host_role=stage.host_role,
         announce_channel=stage.channel(scenario.RESULTS),
     )
@@ -185,6 +186,7 @@ async def the_hosts_announce(stage: Stage, progress: Progress, announced: Announ
             await undo(stage, host, result.category, result.typed, scenario.WRONG_ENVELOPE_REASON)
             await stage.pause()
         await announce(stage, host, result.category, result.typed, result.winner)
+        progress.clock.after_results(announced.count + 1)
         await announced.advance()
         progress.step()
         await stage.pause(2)

@@ -135,6 +135,7 @@ class Stage:
                 embeds=tuple(m.embeds),
                 private=m.ephemeral,
                 attachments=tuple(a.filename for a in m.attachments),
+                components=tuple(m.components),
             )
             for m in messages
         ]

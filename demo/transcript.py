@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal, TextIO
 
 from demo.markup import Names, to_ansi, to_plain
@@ -32,6 +33,8 @@ class Said:
     embeds: tuple[dict[str, Any], ...] = ()
     private: bool = False
     attachments: tuple[str, ...] = ()
+    # Discord's action rows as sent: buttons and menus.
+    components: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ class Entry:
 
     `line` is the scene's words, the command the member ran ("/party create", "clicked “Going”") or what
     an edit changed; `options` are the command's options as typed; `said` is what the bot answered or
-    posted. `problem` says what went wrong when the bot did not answer.
+    posted. `problem` says what went wrong when the bot did not answer. `at` is seconds into the demo;
+    `when` is the story's moment, what "in 3 hours" and "a few seconds ago" are measured from.
     """
 
     at: float
@@ -51,6 +55,28 @@ class Entry:
     options: str = ""
     said: tuple[Said, ...] = ()
     problem: str | None = None
+    when: datetime | None = None
+
+
+def component_labels(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Each action row as the buttons and menus a member sees: "[Going] [Maybe] [Can't go]"."""
+    lines = []
+    for row in rows:
+        shown = []
+        for item in row.get("components") or []:
+            if item.get("type") == 2:
+                shown.append(f"[{button_text(item)}]")
+            else:
+                shown.append(f"[{item.get('placeholder') or 'Choose…'} ▾]")
+        if shown:
+            lines.append(" ".join(shown))
+    return lines
+
+
+def button_text(item: dict[str, Any]) -> str:
+    emoji = (item.get("emoji") or {}).get("name")
+    label = str(item.get("label") or "")
+    return " ".join(part for part in (emoji, label) if part)
 
 
 def embed_lines(embed: dict[str, Any]) -> list[str]:
@@ -85,8 +111,8 @@ class Console:
     _bar: str = ""
     _last_part: str = ""
 
-    def text(self, markup: str, names: Names) -> str:
-        return to_ansi(markup, names) if self.color else to_plain(markup, names)
+    def text(self, markup: str, names: Names, now: datetime | None = None) -> str:
+        return to_ansi(markup, names, now) if self.color else to_plain(markup, names, now)
 
     def _style(self, text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
@@ -96,35 +122,39 @@ class Console:
         self._write("\n".join(lines))
 
     def _lines(self, entry: Entry, names: Names) -> list[str]:
+        def text(markup: str, names: Names) -> str:
+            return self.text(markup, names, entry.when)
+
         stamp = self._style(f"{entry.at:6.1f}s", "2")
         where = self._style(f"#{entry.channel}", "2") if entry.channel else ""
         if entry.kind == "scene":
-            return ["", self._style(f"── {self.text(entry.line, names)} ──", "1;33")]
+            return ["", self._style(f"── {text(entry.line, names)} ──", "1;33")]
         if entry.kind == "edit":
             edited = self._style(f"✎ {BOT_NAME} edited", "35")
-            return [f"{stamp} {where} {edited} {self.text(entry.line, names)}"]
+            return [f"{stamp} {where} {edited} {text(entry.line, names)}"]
         lines = []
         indent = " " * 8
         if entry.kind == "command":
             who = self._style(entry.who, "1;32")
-            command = self._style(self.text(entry.line, names), "1")
-            lines.append(f"{stamp} {where} {who} › {command} {self.text(entry.options, names)}".rstrip())
+            command = self._style(text(entry.line, names), "1")
+            lines.append(f"{stamp} {where} {who} › {command} {text(entry.options, names)}".rstrip())
         for said in entry.said:
             bot = self._style(BOT_NAME, "1;36")
             private = self._style(f" (only {entry.who or 'they'} can see this)", "2") if said.private else ""
             first, *rest = said.text.splitlines() or [""]
             head = stamp if entry.kind == "post" else indent
             prefix = f"{where} " if entry.kind == "post" else ""
-            lines.append(f"{head} {prefix}{bot}{private}: {self.text(first, names)}".rstrip())
-            lines.extend(f"{indent}   {self.text(more, names)}" for more in rest)
+            lines.append(f"{head} {prefix}{bot}{private}: {text(first, names)}".rstrip())
+            lines.extend(f"{indent}   {text(more, names)}" for more in rest)
             bar = f"{indent}   {self._style('┃', '33')}"
             for embed in said.embeds:
                 shown = embed_lines(embed)
-                lines.extend(f"{bar} {self.text(line, names)}" for line in shown[:EMBED_LINES])
+                lines.extend(f"{bar} {text(line, names)}" for line in shown[:EMBED_LINES])
                 if len(shown) > EMBED_LINES:
                     lines.append(f"{bar} … {len(shown) - EMBED_LINES} more lines")
             for filename in said.attachments:
                 lines.append(f"{indent}   📎 {filename}")
+            lines.extend(f"{indent}   {self._style(row, '36')}" for row in component_labels(said.components))
         if entry.problem:
             lines.append(f"{indent}   {self._style('⚠ ' + entry.problem, '1;31')}")
         return lines
@@ -168,6 +198,7 @@ class Transcript:
     console: Console
     entries: list[Entry] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    clock: Callable[[], datetime] | None = None
 
     def add(
         self,
@@ -181,7 +212,8 @@ class Transcript:
         problem: str | None = None,
     ) -> Entry:
         at = time.monotonic() - self.started
-        entry = Entry(at, kind, channel, who, line, options, tuple(said), problem)
+        when = self.clock() if self.clock is not None else None
+        entry = Entry(at, kind, channel, who, line, options, tuple(said), problem, when)
         self.entries.append(entry)
         self.console.show(entry, self.names)
         return entry

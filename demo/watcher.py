@@ -23,8 +23,8 @@ def _first_line(text: str) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
-    """One line of markup saying what an edit changed in an embed."""
+def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> str | None:
+    """One line of markup saying what an edit changed in an embed, or None when nothing visible did."""
     parts: list[str] = []
     title = str(after.get("title") or "")
     if before is None or before.get("title") != after.get("title"):
@@ -34,10 +34,16 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
     old = {f.get("name"): f.get("value") for f in (before or {}).get("fields") or []}
     for item in after.get("fields") or []:
         value = str(item.get("value") or "")
-        if old.get(item.get("name")) != value and len(value) <= SUMMARY_VALUE_MAX:
+        if old.get(item.get("name")) == value:
+            continue
+        if len(value) <= SUMMARY_VALUE_MAX:
             parts.append(f"{item.get('name')} {' '.join(value.split())}")
+        else:
+            parts.append(f"{item.get('name')} updated")
+    if before is not None and not parts and before.get("footer") != after.get("footer"):
+        parts.append(str((after.get("footer") or {}).get("text") or "the footer"))
     summary = " · ".join(part for part in parts if part)
-    return f"“{title}”: {summary}" if summary else f"“{title}” (no visible change)"
+    return f"“{title}”: {summary}" if summary else None
 
 
 class ChannelWatcher:
@@ -104,6 +110,7 @@ class ChannelWatcher:
             text=message.content,
             embeds=tuple(message.embeds),
             attachments=tuple(a.filename for a in message.attachments),
+            components=tuple(message.components),
         )
         self.transcript.add("post", channel=channel, said=[said])
 
@@ -111,12 +118,15 @@ class ChannelWatcher:
         edit = [e for e in message.edits if e.via == "channel"][number]
         self._told[message.id] = number + 1
         embeds = edit.payload.get("embeds")
+        line: str | None
         if not embeds:
             line = f"a message: {_first_line(str(edit.payload.get('content') or ''))}"
         else:
             line = changes(self._shown.get(message.id), embeds[0])
             self._shown[message.id] = embeds[0]
-        self.transcript.add("edit", channel=channel, line=line)
+        # An edit that changed nothing a member could see is not news: the transcript leaves it out.
+        if line is not None:
+            self.transcript.add("edit", channel=channel, line=line)
 
 
 def _edit_count(message: Message) -> int:

@@ -28,7 +28,7 @@ import discord
 from live.reach import DMS_CLOSED, MentionFallback, mentions, send_direct
 from storage.changes import Topic
 from storage.outbox import PERMISSION_CODES, OutboxItem, OutgoingMessage
-from ui.notices import delivery_problem_notice
+from ui.notices import delivery_problem_notice, post_status
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -94,6 +94,9 @@ class OutboxDelivery:
         self._not_before: dict[int, float] = {}
         self._task: asyncio.Task[None] | None = None
         self._fallback = MentionFallback(bot)
+        self._watchers: dict[int, list[asyncio.Future[str]]] = {}
+        # What a blocked row lacks, as found when it was refused (for the host's reply).
+        self._missing: dict[int, str] = {}
         self._unsubscribe = bot.store.database.changes.subscribe(self._on_change)
 
     def _on_change(self, party_id: int, topics: frozenset[Topic]) -> None:
@@ -111,6 +114,38 @@ class OutboxDelivery:
     async def start(self) -> None:
         """Called from setup_hook: HTTP is logged in by then, so posts left pending go out at once."""
         self._task = asyncio.create_task(self._run(), name="outbox-delivery")
+
+    async def outcome(self, row_id: int, timeout: float) -> str:
+        """What became of a row within `timeout` seconds: "delivered", "blocked", "dropped" or "pending".
+
+        For a reply that says where the post went; the row goes out whatever this answers."""
+        waiter: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._watchers.setdefault(row_id, []).append(waiter)
+        try:
+            status = await self.bot.store.outbox.status(row_id)
+            if status != "pending":
+                return status
+            with contextlib.suppress(TimeoutError):
+                return await asyncio.wait_for(asyncio.shield(waiter), timeout)
+            return "pending"
+        finally:
+            watchers = self._watchers.get(row_id, [])
+            if waiter in watchers:
+                watchers.remove(waiter)
+            if not watchers:
+                self._watchers.pop(row_id, None)
+
+    async def reply_line(self, row_id: int, channel_id: int, timeout: float = 2.5) -> str:
+        """A sentence for the host's reply: posted, held for a permission, or on its way."""
+        status = await self.outcome(row_id, timeout)
+        missing = self._missing.get(row_id) or missing_permissions(self.bot, channel_id, None)
+        return post_status(status, channel_id, missing)
+
+    def _tell(self, row_ids: list[int], status: str) -> None:
+        for row_id in row_ids:
+            for waiter in self._watchers.get(row_id, []):
+                if not waiter.done():
+                    waiter.set_result(status)
 
     async def settle(self, timeout: float = 10.0) -> None:
         """Waits until nothing deliverable is pending or in flight (for shutdown and tests).
@@ -133,13 +168,14 @@ class OutboxDelivery:
 
     async def close(self) -> None:
         self._unsubscribe()
+        if self._task is None:
+            return  # never started (the login failed): nothing was sent, nothing is in flight
         try:
             await self.settle(SHUTDOWN_SETTLE)
         except TimeoutError:
             log.warning("Posts were still going out at shutdown; the next start sends them")
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
         for task in self._in_flight.values():
             task.cancel()
         await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
@@ -262,7 +298,11 @@ class OutboxDelivery:
         await self._fallback.mention(channel_id, item.user_id, text, on_sent=sent, on_failed=failed)
 
     async def _delivered(self, row_ids: list[int], channel_id: int, message_id: int) -> None:
-        if await self.bot.store.outbox.mark_delivered(row_ids, channel_id, message_id):
+        resolved = await self.bot.store.outbox.mark_delivered(row_ids, channel_id, message_id)
+        for row_id in row_ids:
+            self._missing.pop(row_id, None)
+        self._tell(row_ids, "delivered")
+        if resolved:
             log.warning("Posting in channel %s works again; held posts are going out", channel_id)
             self.wake()
         # An edit may have been waiting for this message.
@@ -270,19 +310,22 @@ class OutboxDelivery:
 
     async def _blocked(self, item: OutboxItem, channel_id: int, code: int) -> None:
         missing = missing_permissions(self.bot, channel_id, item.message)
+        self._missing[item.id] = missing
         problem = await self.bot.store.outbox.mark_blocked(
             item, channel_id, code, missing, delivery_problem_notice
         )
-        if problem is not None:
+        self._tell([item.id], "blocked")
+        if problem is not None or (item.party_id is None and item.attempts == 0):
             log.warning(
                 "Can't post in channel %s for party %s (missing %s); holding the %s until that is fixed",
-                channel_id, problem.party_id, missing, item.kind,
+                channel_id, item.party_id, missing, item.kind,
             )
 
     async def _drop(self, item: OutboxItem, exc: discord.HTTPException) -> None:
         reason = f"{exc.status} {exc.code}: {exc.text}"
         log.warning("Dropping the %s (outbox row %s): Discord answered %s", item.kind, item.id, reason)
         await self.bot.store.outbox.mark_dropped(item.id, reason)
+        self._tell([item.id], "dropped")
 
     async def _retry_later(self, item: OutboxItem, exc: BaseException) -> None:
         attempts = await self.bot.store.outbox.mark_attempt_failed(item.id)

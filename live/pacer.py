@@ -5,9 +5,13 @@ reports them under different rate-limit buckets, so discord.py cannot see one ro
 other's budget. The live counter, the invitation's counts and the announcements in one channel would
 trip the limit together; this pacer keeps all of them under it.
 
-Writes in a channel go out one at a time in the order they were asked for. An edit of a message that
-is still waiting in the queue is replaced by the newer edit (which keeps the older one's place), so a
-burst of updates costs one write. Interaction replies do not come through here: Discord exempts them.
+Writes in a channel go out one at a time in the order they were asked for, spread about
+`window / limit` apart (a second at Discord's figure) rather than five at once and then a five-second
+pause: a live counter then trails the last change by about a second, never by a whole window. An edit
+of a message that is still waiting in the queue is replaced by the newer edit (which keeps the older
+one's place), so a burst of updates costs one write; an edit that would show exactly what the message
+already shows (`shows`, as last written through this pacer) is skipped and costs nothing. Interaction
+replies do not come through here: Discord exempts them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ Write = Callable[[], Awaitable[Any]]
 class _Job:
     write: Write
     edit_of: int | None
+    shows: str | None = None
     waiters: list[asyncio.Future[Any]] = field(default_factory=list)
 
 
@@ -39,6 +44,7 @@ class _Lane:
     queued_edits: dict[int, _Job] = field(default_factory=dict)
     # When each recent write finished: the server saw it arrive no later than that.
     finished: deque[float] = field(default_factory=deque)
+    last_start: float = float("-inf")
     worker: asyncio.Task[None] | None = None
 
 
@@ -54,21 +60,37 @@ class ChannelPacer:
         self.limit = limit
         self.window = window
         self.margin = margin
+        # Writes start at least this far apart in a channel: the budget spread over its window.
+        self.spacing = (window + margin) / limit
         self._lanes: dict[int, _Lane] = {}
+        # What each message shows, as last written here: an identical edit is skipped.
+        self._shown: dict[int, str] = {}
+        self.skipped_edits = 0
         self._closed = False
         self._born = time.monotonic()
         self._fresh_start = fresh_start
 
-    async def send(self, channel_id: int, write: Callable[[], Awaitable[T]]) -> T:
-        """Runs `write` (a message create, delete or pin) when the channel's budget allows."""
-        return await self._enqueue(channel_id, write, edit_of=None)
+    async def send(
+        self, channel_id: int, write: Callable[[], Awaitable[T]], *, shows: str | None = None
+    ) -> T:
+        """Runs `write` (a message create, delete or pin) when the channel's budget allows; `shows`
+        says what a created message shows, so that an identical first edit of it is skipped."""
+        return await self._enqueue(channel_id, write, edit_of=None, shows=shows)
 
-    async def edit(self, channel_id: int, message_id: int, write: Callable[[], Awaitable[T]]) -> T:
+    async def edit(
+        self, channel_id: int, message_id: int, write: Callable[[], Awaitable[T]], *, shows: str | None = None
+    ) -> T | None:
         """Runs `write`, an edit of `message_id`; a newer edit queued before it runs replaces it.
 
-        Every caller whose edit was replaced gets the result of the edit that went out.
+        Every caller whose edit was replaced gets the result of the edit that went out. With `shows`
+        (what the edit makes the message show, e.g. its embed as JSON), an edit that would show what
+        the message already shows is skipped and its callers get None.
         """
-        return await self._enqueue(channel_id, write, edit_of=message_id)
+        return await self._enqueue(channel_id, write, edit_of=message_id, shows=shows)
+
+    def forget(self, message_id: int) -> None:
+        """The message was deleted or replaced: what it showed no longer matters."""
+        self._shown.pop(message_id, None)
 
     def pending(self, channel_id: int) -> int:
         lane = self._lanes.get(channel_id)
@@ -87,7 +109,7 @@ class ChannelPacer:
                     waiter.cancel()
         self._lanes.clear()
 
-    async def _enqueue(self, channel_id: int, write: Write, edit_of: int | None) -> Any:
+    async def _enqueue(self, channel_id: int, write: Write, edit_of: int | None, shows: str | None) -> Any:
         if self._closed:
             raise RuntimeError("the channel pacer is closed")
         lane = self._lanes.get(channel_id)
@@ -100,8 +122,9 @@ class ChannelPacer:
         job = lane.queued_edits.get(edit_of) if edit_of is not None else None
         if job is not None:
             job.write = write
+            job.shows = shows
         else:
-            job = _Job(write, edit_of)
+            job = _Job(write, edit_of, shows)
             lane.queue.append(job)
             if edit_of is not None:
                 lane.queued_edits[edit_of] = job
@@ -112,16 +135,29 @@ class ChannelPacer:
 
     async def _drain(self, lane: _Lane) -> None:
         while lane.queue:
+            job = lane.queue[0]
+            if self._unchanged(job):
+                lane.queue.popleft()
+                self._skip(lane, job)
+                continue
             await self._wait_for_budget(lane)
             job = lane.queue.popleft()
             if job.edit_of is not None:
                 lane.queued_edits.pop(job.edit_of, None)
+            if self._unchanged(job):
+                # Replaced while waiting by an edit that shows what the message already shows.
+                self._skip(lane, job)
+                continue
+            lane.last_start = time.monotonic()
             try:
                 result = await job.write()
             except Exception as exc:
                 outcome: tuple[bool, Any] = (False, exc)
+                if job.edit_of is not None:
+                    self._shown.pop(job.edit_of, None)  # the message may or may not show the edit
             else:
                 outcome = (True, result)
+                self._remember(job, result)
             finally:
                 lane.finished.append(time.monotonic())
             for waiter in job.waiters:
@@ -132,12 +168,37 @@ class ChannelPacer:
                 else:
                     waiter.set_exception(outcome[1])
 
+    def _unchanged(self, job: _Job) -> bool:
+        return job.edit_of is not None and job.shows is not None and self._shown.get(job.edit_of) == job.shows
+
+    def _skip(self, lane: _Lane, job: _Job) -> None:
+        if job.edit_of is not None:
+            lane.queued_edits.pop(job.edit_of, None)
+        self.skipped_edits += 1
+        for waiter in job.waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def _remember(self, job: _Job, result: Any) -> None:
+        if job.shows is None:
+            # An edit of unknown effect: the message may show anything now.
+            if job.edit_of is not None:
+                self._shown.pop(job.edit_of, None)
+            return
+        message_id = job.edit_of if job.edit_of is not None else getattr(result, "id", None)
+        if isinstance(message_id, int):
+            self._shown[message_id] = job.shows
+
     async def _wait_for_budget(self, lane: _Lane) -> None:
         now = time.monotonic()
         while lane.finished and now - lane.finished[0] >= self.window + self.margin:
             lane.finished.popleft()
+        delay = lane.last_start + self.spacing - now
         if len(lane.finished) >= self.limit:
-            delay = lane.finished[0] + self.window + self.margin - now
-            log.debug("Channel budget spent; next write in %.2fs", delay)
+            delay = max(delay, lane.finished[0] + self.window + self.margin - now)
+        if delay > 0:
+            log.debug("Spacing the channel's writes; next in %.2fs", delay)
             await asyncio.sleep(delay)
+        now = time.monotonic()
+        while lane.finished and now - lane.finished[0] >= self.window + self.margin:
             lane.finished.popleft()

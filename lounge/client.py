@@ -37,10 +37,22 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.fundraising",
     "cogs.results",
     "cogs.ledger",
+    "cogs.privacy",
+    "cogs.help",
 )
 
 # Only the guilds intent: members and messages come with interactions, so no privileged intent is needed.
 INTENTS = discord.Intents(guilds=True)
+
+# What the invite asks for; README.md lists the same permissions and their integer.
+BOT_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, attach_files=True, read_message_history=True
+)
+INVITE_SCOPES = ("bot", "applications.commands")
+
+
+def invite_url(application_id: int) -> str:
+    return discord.utils.oauth_url(application_id, permissions=BOT_PERMISSIONS, scopes=INVITE_SCOPES)
 
 
 def use_discord_endpoints(api_base: str | None, gateway_url: str | None) -> None:
@@ -83,6 +95,7 @@ class LoungeBot(commands.AutoShardedBot):
         self.counters = Counters(self)
         # None when WEB_PORT is off: /party screen then says the screen is turned off.
         self.screen = ScreenServer(store, web) if web is not None else None
+        self._said_ready = False
 
     async def setup_hook(self) -> None:
         version = await self.store.database.migrate()
@@ -95,6 +108,17 @@ class LoungeBot(commands.AutoShardedBot):
         await self.outbox.start()
         await self.counters.start()
         await self.invitations.start()
+
+    async def on_ready(self) -> None:
+        # on_ready fires again after every reconnect that needs a new session; the line is said once.
+        if self._said_ready or self.user is None or self.application_id is None:
+            return
+        self._said_ready = True
+        servers = len(self.guilds)
+        log.info(
+            "Ready as %s in %d %s. Invite: %s",
+            self.user, servers, "server" if servers == 1 else "servers", invite_url(self.application_id),
+        )
 
     async def sync_commands_if_changed(self) -> bool:
         """Syncs to DEV_GUILD_ID (instantly visible) when set, globally otherwise; returns True if it synced.

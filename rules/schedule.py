@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from rules.refusal import Refusal
-from rules.times import DEFAULT_TIMEZONE, parse_end, parse_start, parse_timezone
+from rules.text import excerpt
+from rules.times import DEFAULT_TIMEZONE, likely_meant, parse_end, parse_start, parse_timezone
+
+# A start this recent is a party already under way (set up late, mid-show), not a wrong date.
+UNDER_WAY = timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -17,14 +22,21 @@ class Schedule:
 
 
 def plan_schedule(
-    *, starts: str | None, ends: str | None, timezone: str | None, current: Schedule | None = None
+    *,
+    starts: str | None,
+    ends: str | None,
+    timezone: str | None,
+    now: datetime,
+    current: Schedule | None = None,
 ) -> Schedule:
     """The schedule after a create (no `current`) or an edit.
 
     Calendar apps set the expectations here: moving the start keeps the party's length, and changing
     only the time zone keeps the wall-clock times ("I meant 8 p.m. Pacific"), not the instants.
+    A typed start more than `UNDER_WAY` in the past is refused with the date probably meant, unless the
+    party being edited has already begun: then the host is correcting the night as it happens.
 
-    :raises Refusal: a time or zone is malformed, or an end comes without any start.
+    :raises Refusal: a time or zone is malformed, a start is in the past, or an end comes without a start.
     """
     current = current or Schedule()
     zone = parse_timezone(timezone if timezone is not None else current.timezone)
@@ -36,6 +48,9 @@ def plan_schedule(
 
     if starts is not None:
         starts_at: datetime | None = parse_start(starts, zone)
+        under_way = current.starts_at is not None and current.starts_at <= now
+        if starts_at is not None and starts_at < now - UNDER_WAY and not under_way:
+            _refuse_past(starts.strip(), starts_at, zone, now)
     elif current.starts_at is not None and timezone is not None:
         old_zone = parse_timezone(current.timezone)
         starts_at = parse_start(f"{current.starts_at.astimezone(old_zone):%Y-%m-%d %H:%M}", zone)
@@ -51,3 +66,12 @@ def plan_schedule(
     else:
         ends_at = current.ends_at
     return Schedule(starts_at=starts_at, ends_at=ends_at, timezone=zone.key)
+
+
+def _refuse_past(typed: str, starts_at: datetime, zone: ZoneInfo, now: datetime) -> None:
+    meant = likely_meant(starts_at, zone, now)
+    hint = f" Did you mean {meant.astimezone(zone):%Y-%m-%d %H:%M}?" if meant is not None else ""
+    raise Refusal(
+        f"The start, {excerpt(typed)}, has already passed ({zone.key} time).{hint} "
+        "Give a start that is still ahead."
+    )

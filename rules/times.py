@@ -111,6 +111,21 @@ def parse_start(text: str, tz: ZoneInfo) -> datetime:
     return moment
 
 
+def likely_meant(start: datetime, tz: ZoneInfo, now: datetime) -> datetime | None:
+    """The start a host probably meant when they typed one in the past: the same day and time of the
+    first later year in which it is still ahead (a copied invitation, last year's date), or None.
+    """
+    local = start.astimezone(tz)
+    for year in range(max(local.year + 1, now.astimezone(tz).year), _LAST_YEAR + 1):
+        try:
+            moment = _local_to_utc(local.date().replace(year=year), local.time(), tz)
+        except (ValueError, Refusal):  # 29 February, or a time the clocks skip that year
+            continue
+        if moment > now:
+            return moment
+    return None
+
+
 def parse_end(text: str, start: datetime, tz: ZoneInfo) -> datetime:
     """Return the end typed as ``HH:MM`` or ``YYYY-MM-DD HH:MM`` in ``tz``, as an aware UTC datetime.
 

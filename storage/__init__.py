@@ -6,19 +6,22 @@ area. A server database could replace SQLite behind these same stores.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from storage.arrivals import ArrivalStore
 from storage.audit import AuditStore
 from storage.ballot import BallotStore
+from storage.closing import WrapupFacts, close_party
 from storage.database import Database, DatabaseUnavailable
 from storage.dues import DuesStore
 from storage.fundraising import FundraisingStore
 from storage.ledger import LedgerStore
 from storage.meta import MetaStore
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxStore, OutgoingMessage
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
+from storage.privacy import PrivacyStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
 from storage.rsvps import RsvpStore
@@ -39,11 +42,13 @@ __all__ = [
     "PartyMessageStore",
     "PartySettings",
     "PartyStore",
+    "PrivacyStore",
     "ReportStore",
     "ResultStore",
     "RsvpStore",
     "ScreenStore",
     "Storage",
+    "WrapupFacts",
 ]
 
 
@@ -64,11 +69,23 @@ class Storage:
         self.audit = AuditStore(database)
         self.outbox = OutboxStore(database)
         self.screens = ScreenStore(database)
+        self.privacy = PrivacyStore(database)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Storage:
         """:raises DatabaseUnavailable: the path cannot be created or written."""
         return cls(await Database.open(path, migrate=migrate))
+
+    async def close_party(
+        self,
+        party_id: int,
+        *,
+        channel_id: int,
+        compose: Callable[[WrapupFacts], OutgoingMessage],
+        by: int | None = None,
+    ) -> tuple[Party, int]:
+        """Closes the night and queues its wrap-up together (see storage.closing); `by` goes in the log."""
+        return await close_party(self, party_id, channel_id=channel_id, compose=compose, by=by)
 
     async def close(self) -> None:
         await self.database.close()

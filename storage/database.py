@@ -6,6 +6,13 @@ shared aiosqlite connection, one coroutine's `commit()` would otherwise land in 
 coroutine's half-done writes (aiosqlite issues #7 and #19), and a read could see rows that a rollback
 later takes back.
 
+Two ways to run a transaction. `transaction()` is async, one await (one trip to aiosqlite's thread) per
+statement, for everything that is not hot. `run(fn)` hands a plain function the whole transaction on the
+database thread in one trip, and groups: calls that arrive while a commit is in flight are written together
+in the next transaction, each in its own savepoint (one member's refusal rolls back only its own
+statements), and each caller is answered after the COMMIT that holds its work. `read(fn)` is the same
+one-trip call for a snapshot read. Durability is the connection's: every COMMIT is `synchronous=FULL`.
+
 Migrations are the numbered files in `storage/migrations/` (`0001_initial.sql`, ...). Each is applied
 in its own transaction together with `PRAGMA user_version`, so a crash leaves the database at a whole
 version, never between two.
@@ -17,11 +24,13 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import aiosqlite
 
@@ -33,6 +42,13 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
+# A group commit holds at most this many calls: bounds the wait of the last one in the group.
+GROUP_LIMIT = 256
+
+# The transaction this task is inside, if any: a store read called from within another store's use case
+# (the wrap-up read while the party closes) joins that transaction instead of waiting on the lock.
+_current: ContextVar[Transaction | None] = ContextVar("lounge_transaction", default=None)
 
 
 class DatabaseUnavailable(Exception):
@@ -63,16 +79,22 @@ def list_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return migrations
 
 
-class Transaction:
-    """Statements inside one open `BEGIN IMMEDIATE`; only `Database.transaction()` makes these."""
-
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
+class _Touches:
+    def __init__(self) -> None:
         self.touched: dict[int, set[Topic]] = {}
 
     def touch(self, party_id: int, *topics: Topic) -> None:
         """Says this transaction changes what `party_id` shows; listeners hear of it after the commit."""
         self.touched.setdefault(party_id, set()).update(topics)
+
+
+class Transaction(_Touches):
+    """Statements inside one open `BEGIN IMMEDIATE`; only `Database.transaction()` makes these."""
+
+    def __init__(self, connection: aiosqlite.Connection, database: Database) -> None:
+        super().__init__()
+        self._connection = connection
+        self.database = database
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Runs one statement; returns the last inserted rowid (for INSERTs) or the rows changed."""
@@ -96,6 +118,41 @@ class Transaction:
         return None if row is None else row[0]
 
 
+class Work(_Touches):
+    """One `Database.run`/`read` call's statements, run on the database thread: plain calls, no awaits."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        super().__init__()
+        self._connection = connection
+        self.result: Any = None
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        """Runs one statement; returns the last inserted rowid (for INSERTs) or the rows changed."""
+        cursor = self._connection.execute(sql, params)
+        return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
+
+    def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        return self._connection.execute(sql, params).fetchone()
+
+    def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return self._connection.execute(sql, params).fetchall()
+
+    def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+
+@dataclass(eq=False)
+class _Job(Generic[T]):
+    """One `run()` call waiting for a group commit, and what came of it on the database thread."""
+
+    fn: Callable[[Work], T]
+    future: asyncio.Future[T]
+    work: Work | None = None
+    result: Any = None
+    error: BaseException | None = field(default=None)
+
+
 class Database:
     """The process's single connection. Open with `Database.open(path)`; close with `close()`."""
 
@@ -104,6 +161,8 @@ class Database:
         self._lock = asyncio.Lock()
         self.path = path
         self.changes = ChangeFeed()
+        self._queued: list[_Job[Any]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
@@ -149,6 +208,8 @@ class Database:
         await self._connection.execute("ROLLBACK")
 
     async def close(self) -> None:
+        if self._committer is not None:
+            await asyncio.gather(self._committer, return_exceptions=True)
         async with self._lock:
             await self._connection.close()
 
@@ -184,10 +245,18 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """One atomic unit of work: everything inside commits together or not at all."""
+        """One atomic unit of work: everything inside commits together or not at all.
+
+        Called again inside one (same task), it joins the outer transaction: the outer one commits.
+        """
+        outer = self._joined()
+        if outer is not None:
+            yield outer
+            return
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
-            tx = Transaction(self._connection)
+            tx = Transaction(self._connection, self)
+            token = _current.set(tx)
             try:
                 yield tx
             except BaseException:
@@ -196,10 +265,94 @@ class Database:
                 raise
             else:
                 await self._connection.execute("COMMIT")
+            finally:
+                # Before the listeners run: a task they start must not think it is inside this one.
+                _current.reset(token)
         if tx.touched:
             self.changes.publish(tx.touched)
 
+    async def run(self, fn: Callable[[Work], T]) -> T:
+        """Runs `fn(work)` as (part of) one write transaction on the database thread; returns what it returns.
+
+        Calls made while a commit is in flight are grouped into the next transaction, each in a savepoint:
+        an exception from `fn` rolls back only its own statements and is raised here; the others commit.
+        Returns (or raises) only after the COMMIT that holds this call's work. `fn` must not await and
+        must not keep `work` after it returns.
+        """
+        outer = self._joined()
+        if outer is not None:
+            # Inside a transaction of this task (a use case calling a store): join it, as reads do.
+            work = await self._on_thread(partial(_run_in_savepoint, fn=fn))
+            for party_id, topics in work.touched.items():
+                outer.touch(party_id, *topics)
+            return work.result
+        job: _Job[T] = _Job(fn, asyncio.get_running_loop().create_future())
+        self._queued.append(job)
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_queued(), name="group-commit")
+        return await job.future
+
+    async def read(self, fn: Callable[[Work], T]) -> T:
+        """Runs `fn(work)` on the database thread in one snapshot (one trip, not one per statement)."""
+        if self._joined() is not None:
+            return await self._on_thread(lambda connection: fn(Work(connection)))
+        async with self._lock:
+            return await self._on_thread(lambda connection: _read_on_thread(connection, fn))
+
+    async def _on_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        # aiosqlite 0.22.1 has no public call for "run this function on your thread": `_execute` queues
+        # one and `_conn` is its sqlite3 connection. Pinned in requirements.txt;
+        # tests/storage/test_group_commit.py fails loudly if an upgrade moves them.
+        connection = self._connection
+        return await connection._execute(lambda: fn(connection._conn))
+
+    async def _commit_queued(self) -> None:
+        while self._queued:
+            async with self._lock:
+                # Whatever queued while the lock was busy (a commit in flight) goes in this one transaction;
+                # a caller cancelled before its turn is left out, so it changes nothing.
+                group = [job for job in self._queued[:GROUP_LIMIT] if not job.future.done()]
+                del self._queued[:GROUP_LIMIT]
+                if not group:
+                    continue
+                try:
+                    await self._on_thread(partial(_commit_group, group=group))
+                except BaseException as exc:
+                    # The COMMIT itself failed (or this task was cancelled mid-flight): nobody's work is
+                    # known to be stored, so nobody is told it is.
+                    cancelled = isinstance(exc, asyncio.CancelledError)
+                    for job in group:
+                        if job.future.done():
+                            continue
+                        if cancelled:
+                            job.future.cancel()
+                        else:
+                            job.future.set_exception(exc)
+                    if cancelled:
+                        raise
+                    continue
+            touched: dict[int, set[Topic]] = {}
+            for job in group:
+                if job.work is not None:
+                    for party_id, topics in job.work.touched.items():
+                        touched.setdefault(party_id, set()).update(topics)
+            if touched:
+                self.changes.publish(touched)
+            for job in group:
+                if job.future.done():
+                    continue
+                if job.error is not None:
+                    job.future.set_exception(job.error)
+                else:
+                    job.future.set_result(job.result)
+
+    def _joined(self) -> Transaction | None:
+        tx = _current.get()
+        return tx if tx is not None and tx.database is self else None
+
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        if (tx := self._joined()) is not None:
+            return await tx.fetch_one(sql, params)
         # execute_fetchall is one round trip to the database thread; execute, fetchone and close are three,
         # each waiting its turn on a busy event loop while the lock is held.
         async with self._lock:
@@ -207,6 +360,8 @@ class Database:
         return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        if (tx := self._joined()) is not None:
+            return await tx.fetch_all(sql, params)
         async with self._lock:
             return list(await self._connection.execute_fetchall(sql, params))
 
@@ -218,6 +373,52 @@ class Database:
         """A single-statement write, atomic on its own."""
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
+
+
+def _commit_group(connection: sqlite3.Connection, *, group: list[_Job[Any]]) -> None:
+    """On the database thread: every job of the group in one BEGIN IMMEDIATE … COMMIT, each in a savepoint."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for job in group:
+            work = Work(connection)
+            connection.execute("SAVEPOINT job")
+            try:
+                job.result = job.fn(work)
+            except Exception as exc:
+                connection.execute("ROLLBACK TO job")
+                connection.execute("RELEASE job")
+                job.error = exc
+            else:
+                connection.execute("RELEASE job")
+                job.work = work
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+
+
+def _run_in_savepoint(connection: sqlite3.Connection, *, fn: Callable[[Work], Any]) -> Work:
+    """On the database thread, inside an open transaction: `fn` in a savepoint, undone if it raises."""
+    work = Work(connection)
+    connection.execute("SAVEPOINT job")
+    try:
+        work.result = fn(work)
+    except BaseException:
+        connection.execute("ROLLBACK TO job")
+        connection.execute("RELEASE job")
+        raise
+    connection.execute("RELEASE job")
+    return work
+
+
+def _read_on_thread(connection: sqlite3.Connection, fn: Callable[[Work], T]) -> T:
+    # A deferred BEGIN: the reads share one snapshot and take no write lock.
+    connection.execute("BEGIN")
+    try:
+        return fn(Work(connection))
+    finally:
+        connection.execute("ROLLBACK")
 
 
 def _reason(exc: BaseException) -> str:

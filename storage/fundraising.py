@@ -15,7 +15,7 @@ no renderer can show an anonymous donor's name.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,10 +23,11 @@ from rules.ledger import MoneyFigures, paid_pledges
 from storage.audit import Action, record
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
-from storage.database import Database, Transaction
+from storage.database import Database, Transaction, Work
 from storage.errors import NotYourPledge, PartyClosed, PledgeCancelled, PledgePaid
-from storage.interactions import claim_interaction
-from storage.ledger import member_money, money_figures
+from storage.interactions import claim_interaction, claim_interaction_in
+from storage.ledger import member_money_in, money_figures_in
+from storage.outbox import OutgoingMessage, post_in_channel
 
 
 @dataclass(frozen=True)
@@ -127,16 +128,24 @@ async def _require_open(tx: Transaction, party_id: int) -> None:
         raise PartyClosed()
 
 
-async def _paid_ids(tx: Transaction, party_id: int, user_id: int) -> set[int]:
-    """Which of the member's live pledges their recorded payments pay (dues first, then oldest first)."""
-    rows = await tx.fetch_all(
+def _paid_ids(work: Work, party_id: int, user_id: int) -> set[int]:
+    """Which of the member's live pledges their live payments pay (dues first, then oldest first)."""
+    rows = work.fetch_all(
         "SELECT id, amount_cents FROM pledges WHERE party_id = ? AND user_id = ? AND cancelled_at IS NULL "
         "AND voided_at IS NULL ORDER BY id",
         (party_id, user_id),
     )
     # Waived or cancelled dues take nothing from what the member paid.
-    member = await member_money(tx, party_id, user_id)
+    member = member_money_in(work, party_id, user_id)
     return paid_pledges([(row[0], row[1]) for row in rows], member.received, member.dues)
+
+
+def _member_pledges(work: Work, party_id: int, user_id: int) -> list[OwnPledge]:
+    rows = work.fetch_all(
+        "SELECT * FROM pledges WHERE party_id = ? AND user_id = ? ORDER BY id", (party_id, user_id)
+    )
+    paid = _paid_ids(work, party_id, user_id)
+    return [OwnPledge(_pledge(row), number, row["id"] in paid) for number, row in enumerate(rows, start=1)]
 
 
 class FundraisingStore:
@@ -156,17 +165,17 @@ class FundraisingStore:
     ) -> PledgeReceipt:
         """Stores a pledge once per interaction; a redelivery gets the original pledge back.
 
-        :raises Refusal: the party is closed.
+        :raises PartyClosed: the party is closed.
         """
-        async with self._db.transaction() as tx:
-            if not await claim_interaction(tx, interaction_id, "pledge"):
-                row = await tx.fetch_one("SELECT * FROM pledges WHERE interaction_id = ?", (interaction_id,))
+        def add(work: Work) -> PledgeReceipt:
+            if not claim_interaction_in(work, interaction_id, "pledge"):
+                row = work.fetch_one("SELECT * FROM pledges WHERE interaction_id = ?", (interaction_id,))
                 if row is None:
                     raise RuntimeError(f"interaction {interaction_id} was applied, but not as a pledge")
                 return PledgeReceipt(_pledge(row), new=False)
-            # One statement checks the party is open, inserts and hands back the row: every round trip to
-            # the database thread is one the lock is held for, and pledges come in bursts.
-            row = await tx.fetch_one(
+            # One statement checks the party is open, inserts and hands back the row; the aggregates'
+            # triggers (migration 0005) run inside it.
+            row = work.fetch_one(
                 "INSERT INTO pledges (party_id, user_id, display_name, amount_cents, anonymous, note, "
                 "created_at, interaction_id) SELECT ?, ?, ?, ?, ?, ?, ?, ? "
                 "WHERE EXISTS (SELECT 1 FROM parties WHERE id = ? AND closed_at IS NULL) RETURNING *",
@@ -175,8 +184,12 @@ class FundraisingStore:
             )
             if row is None:
                 raise PartyClosed()
-            tx.touch(party_id, Topic.MONEY)
-        return PledgeReceipt(_pledge(row), new=True)
+            work.touch(party_id, Topic.MONEY)
+            return PledgeReceipt(_pledge(row), new=True)
+
+        # Pledges come in bursts: run() writes the whole transaction in one trip to the database thread
+        # and commits the pledges that arrived meanwhile together with it.
+        return await self._db.run(add)
 
     async def cancel_pledge(self, pledge_id: int, user_id: int, *, interaction_id: int) -> Pledge:
         """Cancels the member's own unpaid pledge; a redelivery changes nothing and gets it back.
@@ -246,89 +259,38 @@ class FundraisingStore:
         await _require_open(tx, row["party_id"])
         if row["cancelled_at"] is not None or row["voided_at"] is not None:
             raise PledgeCancelled()
-        if pledge_id in await _paid_ids(tx, row["party_id"], user_id):
+        party_id = row["party_id"]
+        # read() joins this transaction: one trip for the reads.
+        if pledge_id in await tx.database.read(lambda work: _paid_ids(work, party_id, user_id)):
             raise PledgePaid()
         return row
 
     async def counter_figures(self, party_id: int, newest: int = 5) -> CounterFigures:
         """Everything the live counter shows, read in one snapshot."""
-        async with self._db.transaction() as tx:
-            # pledges_donor_wall covers this sum (no table lookups): 11 ms at 100,000 pledges, against
-            # 17 ms reading the table and 100 ms through pledges_by_member; the counter refreshes every
-            # second while money comes in.
-            totals = await tx.fetch_one(
-                "SELECT COUNT(DISTINCT user_id), COUNT(*), COALESCE(SUM(amount_cents), 0) "
-                "FROM pledges INDEXED BY pledges_donor_wall WHERE party_id = ? AND cancelled_at IS NULL "
-                "AND voided_at IS NULL",
-                (party_id,),
-            )
-            assert totals is not None
-            money = await money_figures(tx, party_id, totals[2])
-            # Newest first by rowid, stopping after `newest` rows; through an index SQLite would sort
-            # every pledge of the party first.
-            rows = await tx.fetch_all(
-                "SELECT * FROM pledges NOT INDEXED WHERE party_id = ? AND cancelled_at IS NULL "
-                "AND voided_at IS NULL ORDER BY id DESC LIMIT ?",
-                (party_id, newest),
-            )
-        shown = tuple(
-            ShownPledge(
-                name=None if row["anonymous"] else row["display_name"],
-                amount_cents=row["amount_cents"],
-                note=row["note"],
-                created_at=from_text(row["created_at"]),  # type: ignore[arg-type]
-            )
-            for row in rows
-        )
-        return CounterFigures(
-            money=money, donor_count=totals[0], pledge_count=totals[1], newest=shown,
-        )
+        return await self._db.read(lambda work: _counter_figures(work, party_id, newest))
 
     async def donor_wall(self, party_id: int, top: int = 15) -> DonorWall:
         """The biggest donors first (ties: who pledged first), a member's anonymous pledges kept apart."""
-        async with self._db.transaction() as tx:
-            # The covering index pledges_donor_wall answers both aggregates: 17 ms at 100,000 pledges
-            # against 53 ms scanning the table, all of it under the database lock.
-            rows = await tx.fetch_all(
-                "SELECT p.anonymous, SUM(p.amount_cents) AS total, "
-                "  (SELECT latest.display_name FROM pledges AS latest "
-                "   WHERE latest.party_id = p.party_id AND latest.user_id = p.user_id "
-                "   ORDER BY latest.id DESC LIMIT 1) AS name "
-                "FROM pledges AS p INDEXED BY pledges_donor_wall "
-                "WHERE p.party_id = ? AND p.cancelled_at IS NULL AND p.voided_at IS NULL "
-                "GROUP BY p.user_id, p.anonymous ORDER BY total DESC, MIN(p.id) LIMIT ?",
-                (party_id, top),
-            )
-            counts = await tx.fetch_one(
-                "SELECT COUNT(DISTINCT user_id), COUNT(DISTINCT user_id || ':' || anonymous), "
-                "  COALESCE(SUM(amount_cents), 0) "
-                "FROM pledges INDEXED BY pledges_donor_wall WHERE party_id = ? AND cancelled_at IS NULL "
-                "AND voided_at IS NULL",
-                (party_id,),
-            )
-            assert counts is not None
-            money = await money_figures(tx, party_id, counts[2])
-        entries = tuple(
-            WallEntry(name=None if row["anonymous"] else row["name"], total_cents=row["total"])
-            for row in rows
-        )
-        return DonorWall(
-            entries=entries, more_entries=counts[1] - len(entries), money=money, donor_count=counts[0],
-        )
+        return await self._db.read(lambda work: _donor_wall(work, party_id, top))
 
     async def member_pledges(self, party_id: int, user_id: int) -> list[OwnPledge]:
         """The member's pledges in this party, oldest first, each marked paid or not."""
-        async with self._db.transaction() as tx:
-            rows = await tx.fetch_all(
-                "SELECT * FROM pledges WHERE party_id = ? AND user_id = ? ORDER BY id", (party_id, user_id)
-            )
-            paid = await _paid_ids(tx, party_id, user_id)
-        return [
-            OwnPledge(_pledge(row), number, row["id"] in paid) for number, row in enumerate(rows, start=1)
-        ]
+        # One trip and one snapshot; bounded by this member's pledges, not the party's.
+        return await self._db.read(lambda work: _member_pledges(work, party_id, user_id))
 
-    async def claim_milestones(self, party_id: int, percents: Iterable[int]) -> list[int]:
-        """Marks milestones announced; returns only those no one had claimed before, so each is told once."""
+    async def claim_milestones(
+        self,
+        party_id: int,
+        percents: Iterable[int],
+        *,
+        channel_id: int | None = None,
+        compose: Callable[[list[int]], OutgoingMessage] | None = None,
+    ) -> list[int]:
+        """Marks milestones announced; returns only those no one had claimed before, so each is told once.
+
+        With `compose`, the ones claimed here are told in one message queued in `channel_id` in the same
+        transaction: a crash loses none and a restart tells none twice.
+        """
         claimed = []
         async with self._db.transaction() as tx:
             for percent in percents:
@@ -339,4 +301,64 @@ class FundraisingStore:
                 )
                 if await tx.fetch_value("SELECT changes()") == 1:
                     claimed.append(percent)
+            if claimed and compose is not None and channel_id is not None:
+                await post_in_channel(
+                    tx, party_id=party_id, channel_id=channel_id, message=compose(claimed), kind="milestone"
+                )
         return claimed
+
+
+# The reads below take the same time at 100 pledges as at 100,000: the totals are rows kept by the
+# triggers of migration 0005, and the lists stop after the lines they show.
+
+
+def _totals(work: Work, party_id: int) -> tuple[int, int, int, int, int]:
+    """Pledged, received, donors, pledges and wall lines; every party has its row (trigger and backfill)."""
+    row = work.fetch_one(
+        "SELECT pledged_cents, received_cents, donor_count, pledge_count, line_count FROM party_money "
+        "WHERE party_id = ?",
+        (party_id,),
+    )
+    return (0, 0, 0, 0, 0) if row is None else (row[0], row[1], row[2], row[3], row[4])
+
+
+def _counter_figures(work: Work, party_id: int, newest: int) -> CounterFigures:
+    totals = _totals(work, party_id)
+    # Newest first from the end of pledges_live_newest, stopping after `newest` rows.
+    rows = work.fetch_all(
+        "SELECT * FROM pledges INDEXED BY pledges_live_newest "
+        "WHERE party_id = ? AND cancelled_at IS NULL AND voided_at IS NULL ORDER BY id DESC LIMIT ?",
+        (party_id, newest),
+    )
+    shown = tuple(
+        ShownPledge(
+            name=None if row["anonymous"] else row["display_name"],
+            amount_cents=row["amount_cents"],
+            note=row["note"],
+            created_at=from_text(row["created_at"]),  # type: ignore[arg-type]
+        )
+        for row in rows
+    )
+    return CounterFigures(
+        money=money_figures_in(work, party_id, totals[0]), donor_count=totals[2], pledge_count=totals[3],
+        newest=shown,
+    )
+
+
+def _donor_wall(work: Work, party_id: int, top: int) -> DonorWall:
+    totals = _totals(work, party_id)
+    # The top lines straight from wall_lines_ranked, in order; the name is the member's newest pledge's.
+    rows = work.fetch_all(
+        "SELECT w.anonymous, w.total_cents, m.display_name FROM wall_lines AS w INDEXED BY wall_lines_ranked "
+        "JOIN member_money AS m ON m.party_id = w.party_id AND m.user_id = w.user_id "
+        "WHERE w.party_id = ? ORDER BY w.total_cents DESC, w.first_pledge_id LIMIT ?",
+        (party_id, top),
+    )
+    entries = tuple(
+        WallEntry(name=None if row["anonymous"] else row["display_name"], total_cents=row["total_cents"])
+        for row in rows
+    )
+    return DonorWall(
+        entries=entries, more_entries=totals[4] - len(entries),
+        money=money_figures_in(work, party_id, totals[0]), donor_count=totals[2],
+    )

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from storage.clock import to_text, utc_now
-from storage.database import Transaction
+from storage.database import Transaction, Work
+
+# RETURNING answers "was it new?" in the same statement as the insert.
+_CLAIM = (
+    "INSERT INTO processed_interactions (interaction_id, kind, processed_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (interaction_id) DO NOTHING RETURNING interaction_id"
+)
 
 
 async def claim_interaction(tx: Transaction, interaction_id: int, kind: str) -> bool:
@@ -12,10 +18,10 @@ async def claim_interaction(tx: Transaction, interaction_id: int, kind: str) -> 
     Returns False when it was applied before: the caller then skips its change. Because the mark
     commits with the change it guards, a crash leaves either both or neither.
     """
-    # RETURNING answers "was it new?" in the same round trip to the database thread as the insert.
-    claimed = await tx.fetch_one(
-        "INSERT INTO processed_interactions (interaction_id, kind, processed_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (interaction_id) DO NOTHING RETURNING interaction_id",
-        (interaction_id, kind, to_text(utc_now())),
-    )
+    claimed = await tx.fetch_one(_CLAIM, (interaction_id, kind, to_text(utc_now())))
     return claimed is not None
+
+
+def claim_interaction_in(work: Work, interaction_id: int, kind: str) -> bool:
+    """`claim_interaction` for a function run by `Database.run`, on the database thread."""
+    return work.fetch_one(_CLAIM, (interaction_id, kind, to_text(utc_now()))) is not None

@@ -23,7 +23,7 @@ from rules.ledger import Application, MemberMoney, MoneyFigures, apply_payment, 
 from storage.audit import Action, record
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
-from storage.database import Database, Transaction
+from storage.database import Database, Transaction, Work
 from storage.dues import Dues, active_dues, refresh_bottle
 from storage.errors import (
     AlreadyVoided,
@@ -143,53 +143,55 @@ def _payment(row: sqlite3.Row) -> Payment:
 
 # -- the figures: the one place that says how money is counted --------------------------------------
 
-_MEMBER_ROWS = (
-    "SELECT user_id, amount_cents AS pledged, 0 AS dues, 0 AS received FROM pledges "
-    "WHERE party_id = :party AND cancelled_at IS NULL AND voided_at IS NULL "
-    "UNION ALL SELECT user_id, 0, amount_cents, 0 FROM dues "
-    "WHERE party_id = :party AND status IN ('owed', 'paid') "
-    "UNION ALL SELECT user_id, 0, 0, amount_cents FROM payments WHERE party_id = :party AND voided_at IS NULL"
+# The members whose money needs counting one by one: those with dues not waived, or live payments. The
+# per-member sums come from member_money, kept by the triggers of migration 0005.
+_COUNTED_MEMBERS = (
+    "SELECT u.user_id, coalesce(m.pledged_cents, 0), "
+    "  (SELECT coalesce(sum(d.amount_cents), 0) FROM dues AS d WHERE d.party_id = :party "
+    "   AND d.user_id = u.user_id AND d.status IN ('owed', 'paid')), coalesce(m.received_cents, 0) "
+    "FROM (SELECT user_id FROM member_money WHERE party_id = :party AND received_cents != 0 "
+    "      UNION SELECT user_id FROM dues WHERE party_id = :party AND status IN ('owed', 'paid')) AS u "
+    "LEFT JOIN member_money AS m ON m.party_id = :party AND m.user_id = u.user_id"
 )
 
 
-async def money_figures(tx: Transaction, party_id: int, pledged_cents: int | None = None) -> MoneyFigures:
-    """The party's raised / received / outstanding, counted member by member (`rules.ledger`).
+def money_figures_in(work: Work, party_id: int, pledged_cents: int | None = None) -> MoneyFigures:
+    """The party's raised / received / outstanding, counted the one way (`rules.ledger`).
 
-    Only members with dues or payments need counting one by one (the split and extra gifts); everyone
-    else's pledges are one sum. Both reads go through the covering index pledges_donor_wall, so the
-    counter's read stays one index pass at 100,000 pledges instead of grouping every pledge by member.
-    `pledged_cents`: the live pledges' sum when the caller's own pass over the index already has it.
+    Members with no dues and no payment add only their pledges, which party_money already sums;
+    `pledged_cents` is that sum when the caller has read it.
     """
-    pledged = pledged_cents
-    if pledged is None:
-        pledged = await tx.fetch_value(
-            "SELECT coalesce(sum(amount_cents), 0) FROM pledges INDEXED BY pledges_donor_wall "
-            "WHERE party_id = ? AND cancelled_at IS NULL AND voided_at IS NULL",
-            (party_id,),
+    if pledged_cents is None:
+        pledged_cents = int(
+            work.fetch_value("SELECT pledged_cents FROM party_money WHERE party_id = ?", (party_id,)) or 0
         )
-    rows = await tx.fetch_all(
-        "SELECT sum(m.dues), sum(m.received), (SELECT coalesce(sum(p.amount_cents), 0) "
-        "  FROM pledges AS p INDEXED BY pledges_donor_wall WHERE p.party_id = :party "
-        "  AND p.user_id = m.user_id AND p.cancelled_at IS NULL AND p.voided_at IS NULL) "
-        "FROM (SELECT user_id, amount_cents AS dues, 0 AS received FROM dues "
-        "      WHERE party_id = :party AND status IN ('owed', 'paid') "
-        "      UNION ALL SELECT user_id, 0, amount_cents FROM payments "
-        "      WHERE party_id = :party AND voided_at IS NULL) AS m GROUP BY m.user_id",
-        {"party": party_id},
-    )
-    members = [MemberMoney(pledged=row[2], dues=row[0], received=row[1]) for row in rows]
-    others = MemberMoney(pledged=int(pledged) - sum(m.pledged for m in members), dues=0, received=0)
+    rows = work.fetch_all(_COUNTED_MEMBERS, {"party": party_id})
+    members = [MemberMoney(pledged=row[1], dues=row[2], received=row[3]) for row in rows]
+    others = MemberMoney(pledged=pledged_cents - sum(m.pledged for m in members), dues=0, received=0)
     return party_figures([*members, others])
 
 
-async def member_money(tx: Transaction, party_id: int, user_id: int) -> MemberMoney:
-    row = await tx.fetch_one(
-        f"SELECT coalesce(sum(pledged), 0), coalesce(sum(dues), 0), coalesce(sum(received), 0) "
-        f"FROM ({_MEMBER_ROWS}) WHERE user_id = :user",
+def member_money_in(work: Work, party_id: int, user_id: int) -> MemberMoney:
+    row = work.fetch_one(
+        "SELECT coalesce((SELECT pledged_cents FROM member_money "
+        "                 WHERE party_id = :party AND user_id = :user), 0), "
+        "  (SELECT coalesce(sum(amount_cents), 0) FROM dues WHERE party_id = :party AND user_id = :user "
+        "   AND status IN ('owed', 'paid')), "
+        "  coalesce((SELECT received_cents FROM member_money "
+        "            WHERE party_id = :party AND user_id = :user), 0)",
         {"party": party_id, "user": user_id},
     )
     assert row is not None
     return MemberMoney(row[0], row[1], row[2])
+
+
+async def money_figures(tx: Transaction, party_id: int) -> MoneyFigures:
+    """`money_figures_in` inside the caller's transaction (the read joins it)."""
+    return await tx.database.read(lambda work: money_figures_in(work, party_id))
+
+
+async def member_money(tx: Transaction, party_id: int, user_id: int) -> MemberMoney:
+    return await tx.database.read(lambda work: member_money_in(work, party_id, user_id))
 
 
 # -- shared steps inside a caller's transaction ------------------------------------------------------

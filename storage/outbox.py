@@ -306,6 +306,17 @@ class OutboxStore:
             )
         )
 
+    async def status(self, row_id: int) -> str:
+        """"delivered", "dropped", "blocked" (waiting for a permission) or "pending"."""
+        row = await self._db.fetch_one(
+            "SELECT delivered_at, dropped_at, blocked_code FROM outbox WHERE id = ?", (row_id,)
+        )
+        if row is None or row["dropped_at"] is not None:
+            return "dropped"
+        if row["delivered_at"] is not None:
+            return "delivered"
+        return "pending" if row["blocked_code"] is None else "blocked"
+
     async def delivered(self, row_id: int) -> tuple[int, int] | None:
         """(channel id, message id) of a delivered row; None while it is pending or if it was dropped."""
         row = await self._db.fetch_one(

@@ -7,7 +7,8 @@ an undo cannot leave a count behind. Dues and bottles change in the same transac
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rules.tallies import AnnouncedCategory, Tally, person_key, tally
@@ -27,6 +28,13 @@ from storage.errors import (
     PartyClosed,
 )
 from storage.interactions import claim_interaction
+from storage.outbox import (
+    OutgoingMessage,
+    edit_delivered,
+    post_in_channel,
+    queued_message,
+    withdraw_if_pending,
+)
 from storage.parties import Party
 
 
@@ -64,6 +72,8 @@ class Announcement:
     dues: tuple[Dues, ...]
     new_dues: tuple[Dues, ...]
     tally: Tally
+    # The outbox row of the public announcement, queued with the result.
+    outbox_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,8 @@ class Undo:
     still_winner: bool
     ended_dues: Dues | None
     tally: Tally
+    # The outbox row of the public correction, queued with the undo.
+    outbox_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,8 +108,11 @@ class PassedOver:
 # from before 0004 have no added_at and count as always there).
 _IN_BY_THEN = "(n.added_at IS NULL OR n.added_at <= r.announced_at)"
 
+# The announcement's message id is recorded on its outbox row when it goes out.
 _RESULT_SELECT = (
-    "SELECT r.*, c.name AS category_name, n.name AS winner_name, n.member_id AS winner_member_id "
+    "SELECT r.*, c.name AS category_name, n.name AS winner_name, n.member_id AS winner_member_id, "
+    "coalesce(r.announce_message_id, (SELECT message_id FROM outbox WHERE id = r.announce_outbox_id)) "
+    "AS shown_message_id "
     "FROM results r JOIN categories c ON c.id = r.category_id JOIN nominees n ON n.id = r.nominee_id "
 )
 
@@ -112,7 +127,7 @@ def _result(row: sqlite3.Row, linked: tuple[int, ...] = ()) -> Result:
         announced_by=row["announced_by"],
         announced_at=from_text(row["announced_at"]),  # type: ignore[arg-type]
         announce_channel_id=row["announce_channel_id"],
-        announce_message_id=row["announce_message_id"],
+        announce_message_id=row["shown_message_id"],
         undone_at=from_text(row["undone_at"]),
         undo_reason=row["undo_reason"],
     )
@@ -175,9 +190,18 @@ class ResultStore:
         self._db = database
 
     async def announce(
-        self, party: Party, category_id: int, nominee_id: int, host_id: int, interaction_id: int
+        self,
+        party: Party,
+        category_id: int,
+        nominee_id: int,
+        host_id: int,
+        interaction_id: int,
+        *,
+        channel_id: int | None = None,
+        compose: Callable[[Announcement], OutgoingMessage] | None = None,
     ) -> Announcement:
-        """Records the category's winner, their dues (once per party) and returns who was passed over.
+        """Records the category's winner, their dues (once per party) and returns who was passed over;
+        with `compose`, queues its public announcement in `channel_id` in the same transaction.
 
         :raises CategoryNotOnBallot, NomineeNotInCategory, AlreadyAnnounced, AlreadyApplied: the category
             or nominee is not in this party, the category already has a
@@ -228,18 +252,41 @@ class ResultStore:
                     held.append(dues)
             row = await tx.fetch_one(_RESULT_SELECT + "WHERE r.id = ?", (result_id,))
             assert row is not None
-            return Announcement(
+            outcome = Announcement(
                 _result(row, winner.member_ids),
                 [n for n in nominees if n.id != nominee_id],
                 tuple(held),
                 tuple(new_dues),
                 await _tally(tx, party.id),
             )
+            if compose is None or channel_id is None:
+                return outcome
+            outbox_id = await post_in_channel(
+                tx, party_id=party.id, channel_id=channel_id, message=compose(outcome), kind="announcement"
+            )
+            await tx.execute(
+                "UPDATE results SET announce_channel_id = ?, announce_outbox_id = ? WHERE id = ?",
+                (channel_id, outbox_id, result_id),
+            )
+            return replace(outcome, outbox_id=outbox_id)
 
     async def undo(
-        self, party: Party, category_id: int, host_id: int, reason: str | None, interaction_id: int
+        self,
+        party: Party,
+        category_id: int,
+        host_id: int,
+        reason: str | None,
+        interaction_id: int,
+        *,
+        channel_id: int | None = None,
+        compose: Callable[[Undo], OutgoingMessage] | None = None,
+        withdrawn: Callable[[OutgoingMessage], OutgoingMessage] | None = None,
     ) -> Undo:
         """Withdraws the category's live result; the winner's status and unpaid dues go with their last win.
+
+        With `compose`, the correction is queued in `channel_id` (default: where the result was
+        announced) in the same transaction, and the announcement is marked `withdrawn` once it is out,
+        or never posted if it had not gone out yet.
 
         :raises NoResultToUndo: the category has no live result. :raises AlreadyApplied: redelivered.
         """
@@ -269,7 +316,27 @@ class ResultStore:
                 await refresh_bottle(tx, party.id, member_id)
             row = await tx.fetch_one(_RESULT_SELECT + "WHERE r.id = ?", (live.id,))
             assert row is not None
-            return Undo(_result(row, linked), still_winner, ended, await _tally(tx, party.id))
+            outcome = Undo(_result(row, linked), still_winner, ended, await _tally(tx, party.id))
+            target = live.announce_channel_id or channel_id
+            if compose is None or target is None:
+                return outcome
+            outbox_id = await post_in_channel(
+                tx, party_id=party.id, channel_id=target, message=compose(outcome), kind="correction"
+            )
+            await tx.execute("UPDATE results SET correction_outbox_id = ? WHERE id = ?", (outbox_id, live.id))
+            original_id = row["announce_outbox_id"]
+            if (
+                original_id is not None
+                and withdrawn is not None
+                and not await withdraw_if_pending(tx, original_id, "withdrawn before it went out")
+            ):
+                original = await queued_message(tx, original_id)
+                if original is not None:
+                    await edit_delivered(
+                        tx, party_id=party.id, target_id=original_id, message=withdrawn(original),
+                        kind="announcement withdrawn",
+                    )
+            return replace(outcome, outbox_id=outbox_id)
 
     async def link(
         self, party: Party, nominee_id: int, member_id: int, host_id: int, interaction_id: int
@@ -326,17 +393,6 @@ class ResultStore:
                 nominee_id, row["name"], row["member_id"] or member_id, await member_ids(tx, nominee_id)
             )
         return Link(nominee, member_id, won, dues)
-
-    async def set_announcement(self, result_id: int, channel_id: int, message_id: int) -> None:
-        await self._db.execute(
-            "UPDATE results SET announce_channel_id = ?, announce_message_id = ? WHERE id = ?",
-            (channel_id, message_id, result_id),
-        )
-
-    async def set_correction(self, result_id: int, message_id: int) -> None:
-        await self._db.execute(
-            "UPDATE results SET correction_message_id = ? WHERE id = ?", (message_id, result_id)
-        )
 
     async def live_results(self, party_id: int) -> list[Result]:
         rows = await self._db.fetch_all(

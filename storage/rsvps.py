@@ -9,7 +9,7 @@ waitlist spot, and a redelivered interaction changes nothing.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -20,6 +20,10 @@ from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 from storage.interactions import claim_interaction
+from storage.outbox import OutgoingMessage, direct_message
+
+# Builds the private notice to a member who got a place (ui code, given by the caller).
+PromotionNotice = Callable[["Rsvp"], OutgoingMessage]
 
 Status = Literal["going", "maybe", "not_going"]
 
@@ -107,9 +111,12 @@ class RsvpStore:
         plus_ones: int | None = None,
         note: str | None = None,
         clear_note: bool = False,
+        notice: PromotionNotice | None = None,
+        fallback_channel_id: int | None = None,
     ) -> RsvpOutcome:
         """Records the member's answer. `plus_ones` and `note` left as None keep what they had before
-        (0 and no note for a first answer); `clear_note` removes the note.
+        (0 and no note for a first answer); `clear_note` removes the note. Members the answer moves off
+        the waitlist are sent `notice` through the outbox in the same transaction (see `_tell`).
 
         :raises Refusal: the party is closed, or a confirmed guest asks for more plus-ones than fit.
         """
@@ -148,13 +155,17 @@ class RsvpStore:
                 (party_id, user_id, display_name, status, new_plus_ones, new_note, waitlist_seq, now, now),
             )
             promoted = await self._confirm(tx, party_id, decision.promoted, now)
+            await self._tell(tx, party_id, promoted, notice, fallback_channel_id)
             tx.touch(party_id, Topic.RSVPS)
             rsvp = await self._get(tx, party_id, user_id)
         assert rsvp is not None
         return RsvpOutcome(True, rsvp, previous, decision.place, tuple(promoted))
 
-    async def promote_waitlisted(self, party_id: int) -> tuple[Rsvp, ...]:
-        """Confirms every waitlisted member who fits now (after a capacity change), in order."""
+    async def promote_waitlisted(
+        self, party_id: int, *, notice: PromotionNotice | None = None, fallback_channel_id: int | None = None
+    ) -> tuple[Rsvp, ...]:
+        """Confirms every waitlisted member who fits now (after a capacity change), in order, and queues
+        their `notice` with it."""
         now = to_text(utc_now())
         async with self._db.transaction() as tx:
             party = await tx.fetch_one("SELECT capacity, closed_at FROM parties WHERE id = ?", (party_id,))
@@ -162,6 +173,7 @@ class RsvpStore:
                 return ()
             standing = await self._standing(tx, party_id, party["capacity"])
             promoted = await self._confirm(tx, party_id, promotions(standing), now)
+            await self._tell(tx, party_id, promoted, notice, fallback_channel_id)
             if promoted:
                 tx.touch(party_id, Topic.RSVPS)
             return promoted
@@ -199,6 +211,29 @@ class RsvpStore:
             maybe=tuple(r for r in rsvps if r.status == "maybe"),
             not_going=tuple(r for r in rsvps if r.status == "not_going"),
         )
+
+    @staticmethod
+    async def _tell(
+        tx: Transaction,
+        party_id: int,
+        promoted: Sequence[Rsvp],
+        notice: PromotionNotice | None,
+        fallback_channel_id: int | None,
+    ) -> None:
+        """A DM to each promoted member; closed DMs fall back to a mention where the party's newest
+        invitation is, else in `fallback_channel_id` (where the change was made)."""
+        if not promoted or notice is None:
+            return
+        invitation_channel = await tx.fetch_value(
+            "SELECT channel_id FROM party_messages WHERE party_id = ? AND kind = 'invitation' "
+            "AND retired_at IS NULL ORDER BY id DESC LIMIT 1",
+            (party_id,),
+        )
+        for rsvp in promoted:
+            await direct_message(
+                tx, party_id=party_id, user_id=rsvp.user_id, message=notice(rsvp), kind="promotion",
+                fallback_channel_id=invitation_channel or fallback_channel_id,
+            )
 
     @classmethod
     async def _confirm(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
@@ -51,13 +51,10 @@ def money_chart(events: Sequence[MoneyEvent], goal_cents: int | None, title: str
         draw.line([(LEFT, y(cents)), (WIDTH - RIGHT, y(cents))], fill=GRID)
         draw.text((8, y(cents) - 8), format_cents(cents), fill=TEXT, font=font)
     zone = ZoneInfo(timezone)
-    # Seconds only when the night is so short that minutes would repeat.
-    clock = "%H:%M" if span >= 8 * 60 else "%H:%M:%S"
-    for step in range(5):
-        moment = start + timedelta(seconds=span * step / 4)
-        label = f"{moment.astimezone(zone):{clock}}"
+    for moment, label in axis_ticks(start, start + timedelta(seconds=span), zone):
         left = min(x(moment) - 18, WIDTH - 4 - draw.textlength(label, font=font))
-        draw.text((left, HEIGHT - BOTTOM + 8), label, fill=TEXT, font=font)
+        draw.line([(x(moment), HEIGHT - BOTTOM), (x(moment), HEIGHT - BOTTOM + 4)], fill=GRID)
+        draw.text((max(left, LEFT - 18), HEIGHT - BOTTOM + 8), label, fill=TEXT, font=font)
 
     if goal_cents:
         goal_y = y(goal_cents)
@@ -79,6 +76,31 @@ def money_chart(events: Sequence[MoneyEvent], goal_cents: int | None, title: str
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def axis_ticks(start: datetime, end: datetime, zone: ZoneInfo, most: int = 8) -> list[tuple[datetime, str]]:
+    """Where the time axis is labelled, and how: the whole hours of the night in the party's time zone
+    ("17:00", "18:00", ...; every second or third hour on a long night), or five even marks with
+    minutes and seconds when the night is shorter than two hours and whole hours would be too few.
+    """
+    span = (end - start).total_seconds()
+    if span < 2 * 3600:
+        clock = "%H:%M" if span >= 8 * 60 else "%H:%M:%S"
+        marks = [start + timedelta(seconds=span * step / 4) for step in range(5)]
+        return [(moment, f"{moment.astimezone(zone):{clock}}") for moment in marks]
+    hours = 1
+    while span / (hours * 3600) > most:
+        hours += 1
+    local = start.astimezone(zone)
+    # The first whole hour at or after the start, counted in UTC so a DST change never repeats a label.
+    moment = (local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)).astimezone(zone)
+    if local.minute == local.second == local.microsecond == 0:
+        moment = local
+    ticks = []
+    while moment <= end:
+        ticks.append((moment, f"{moment.astimezone(zone):%H:%M}"))
+        moment = (moment.astimezone(UTC) + timedelta(hours=hours)).astimezone(zone)
+    return ticks
 
 
 def nice_step(top_cents: int, lines: int = 4) -> int:

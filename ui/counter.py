@@ -9,6 +9,7 @@ from rules.money import format_cents
 from rules.text import defuse_mentions, excerpt
 from storage import Party
 from storage.fundraising import CounterFigures, ShownPledge
+from storage.outbox import OutgoingMessage
 from ui.limits import EMBED_FIELD_VALUE_MAX, EMBED_TITLE_MAX, LOUNGE_GOLD, clip
 from ui.wording import received_split
 
@@ -86,3 +87,12 @@ def milestone_announcement(party: Party, percent: int, raised_cents: int) -> str
         f"🎉 **{percent}% of the goal!** {format_cents(raised_cents)} raised of "
         f"{format_cents(party.goal_cents)}{cause}."
     )
+
+
+def milestones_message(party: Party, percents: list[int], raised_cents: int) -> OutgoingMessage:
+    """Milestones one refresh found crossed, told together: the highest one speaks for the others."""
+    text = milestone_announcement(party, max(percents), raised_cents)
+    passed = sorted(p for p in percents if p != max(percents))
+    if passed:
+        text += " (Past " + " and ".join(f"{p}%" for p in passed) + " on the way.)"
+    return OutgoingMessage(content=text)

@@ -6,12 +6,15 @@ RSVP cog's DynamicItem can answer them after any restart without remembering a v
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import discord
 
 from rules.admission import places_left
 from rules.money import format_cents
 from rules.text import defuse_mentions
 from storage import Party
+from storage.outbox import OutgoingMessage
 from storage.rsvps import Rsvp, RsvpCounts, RsvpOutcome, Status
 from ui.limits import LOUNGE_GOLD, clip
 from ui.when import when_text
@@ -127,3 +130,12 @@ def promotion_notice(mention: str, party_name: str, rsvp: Rsvp) -> str:
         f"{mention} a place opened up at **{safe_text(party_name)}**: you're off the waitlist and "
         f"going{_bringing(rsvp)}! Can't make it after all? Answer with /rsvp so the next in line gets in."
     )
+
+
+def promotion_message(party_name: str) -> Callable[[Rsvp], OutgoingMessage]:
+    """The private notice to each member moved off the waitlist (a DM; a mention if their DMs are closed)."""
+
+    def notice(rsvp: Rsvp) -> OutgoingMessage:
+        return OutgoingMessage(content=promotion_notice("Hi,", party_name, rsvp))
+
+    return notice

@@ -11,7 +11,8 @@ from rules.money import format_cents
 from rules.tallies import Tally, passed_over_text
 from storage import Party
 from storage.dues import Dues
-from storage.results import Nominee, PassedOver, Result
+from storage.outbox import OutgoingMessage
+from storage.results import Announcement, Nominee, PassedOver, Result, Undo
 from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, LOUNGE_GOLD, clip
 
 CORRECTION_RED = 0xB03A2E
@@ -124,3 +125,26 @@ def _ranking(rows: Sequence[PassedOver]) -> str:
         who = f"<@{row.member_id}>" if row.member_id is not None else row.name
         lines.append(f"{marker} {who}: {passed_over_text(row.times, row.categories)}")
     return clip("\n".join(lines), EMBED_FIELD_VALUE_MAX)
+
+
+def announcement_message(party: Party, outcome: Announcement) -> OutgoingMessage:
+    """The public announcement, as queued with the result."""
+    return OutgoingMessage(
+        embeds=(
+            announcement(party, outcome.result, outcome.passed_over, outcome.tally, outcome.dues).to_dict(),
+        )
+    )
+
+
+def correction_message(outcome: Undo) -> OutgoingMessage:
+    """The public correction, as queued with the undo."""
+    reason = outcome.result.undo_reason
+    return OutgoingMessage(
+        embeds=(correction(outcome.result, reason, outcome.still_winner, outcome.tally).to_dict(),)
+    )
+
+
+def withdrawn_message(original: OutgoingMessage) -> OutgoingMessage:
+    """The queued announcement, marked withdrawn (the edit goes out once the announcement is)."""
+    embeds = tuple(withdrawn(discord.Embed.from_dict(e)).to_dict() for e in original.embeds[:1])
+    return OutgoingMessage(content=original.content, embeds=embeds + original.embeds[1:])

@@ -9,10 +9,12 @@ import discord
 from rules.fundraising import progress_percent
 from rules.money import format_cents
 from rules.tallies import Tally
-from storage import Party
+from storage import Party, WrapupFacts
 from storage.dues import Bottle, Dues
 from storage.fundraising import CounterFigures
+from storage.outbox import OutgoingFile, OutgoingMessage
 from storage.results import Result
+from ui.chart import money_chart
 from ui.limits import EMBED_FIELD_VALUE_MAX, EMBED_FIELDS_MAX, EMBED_TOTAL_MAX, LOUNGE_GOLD, clip
 from ui.wording import money_detail
 
@@ -77,3 +79,13 @@ def wrapup_embed(
     owed_lines = [f"<@{d.user_id}>: {format_cents(d.amount_cents)}" for d in owed]
     _add_list(embed, "Dues still owed", owed_lines, "None: every winner settled up.")
     return embed
+
+
+def wrapup_message(facts: WrapupFacts) -> OutgoingMessage:
+    """The wrap-up post with its chart, built from what the closing transaction read."""
+    party = facts.party
+    embed = wrapup_embed(
+        party, facts.figures, facts.tally, facts.results, facts.bottles, facts.outstanding
+    )
+    chart = money_chart(facts.timeline, party.goal_cents, f"{party.name}: money", party.timezone)
+    return OutgoingMessage(embeds=(embed.to_dict(),), files=(OutgoingFile(CHART_FILENAME, chart),))

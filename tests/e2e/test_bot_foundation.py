@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from conftest import Lounge
+
+from storage.clock import utc_now
 
 PARTY_COMMANDS = {"create", "edit", "show"}
 CREATE_OPTIONS = [
@@ -33,7 +37,7 @@ async def test_host_creates_a_party_and_everyone_sees_its_card(lounge: Lounge) -
     sb = lounge.sb
     r = await sb.slash(
         lounge.host, lounge.channel, "party create",
-        name="Losers Lounge", venue="Soho House", starts="2013-09-22 20:00", ends="01:30",
+        name="Losers Lounge", venue="Soho House", starts="2033-09-22 20:00", ends="01:30",
         timezone="America/Los_Angeles", charity="Worldwide Orphans Foundation", goal="$20,000",
     )
     assert r.error is None
@@ -43,9 +47,9 @@ async def test_host_creates_a_party_and_everyone_sees_its_card(lounge: Lounge) -
     assert card["title"] == "Losers Lounge"
     assert "winners donate $1,000 to Worldwide Orphans Foundation" in card["description"]
     fields = {f["name"]: f["value"] for f in card["fields"]}
-    # 20:00 in Los Angeles on 2013-09-22 is 03:00 UTC the next day; 01:30 is the day after the start.
-    assert "<t:1379905200:F>" in fields["When"]
-    assert "<t:1379925000:t>" in fields["When"]
+    # 20:00 in Los Angeles on 2033-09-22 is 03:00 UTC the next day; 01:30 is the day after the start.
+    assert "<t:2011057200:F>" in fields["When"]
+    assert "<t:2011077000:t>" in fields["When"]
     assert fields["Goal"] == "$20,000"
     assert not r.message_record.pinged.any
 
@@ -126,3 +130,27 @@ async def test_paced_posts_and_edits_in_one_channel_never_draw_a_429(lounge: Lou
     assert sb.max_writes_in_window(lounge.channel, 5.0) <= 5
     assert sb.message(first.id).content == "counter: $39"  # the newest edit won
     assert len(sb.message(first.id).edits) <= 2  # 39 edits asked for, coalesced
+
+
+async def test_a_start_in_the_past_is_refused_with_the_date_probably_meant(lounge: Lounge) -> None:
+    sb = lounge.sb
+    r = await sb.slash(
+        lounge.host, lounge.channel, "party create", name="Losers Lounge", starts="2013-09-22 20:00",
+        timezone="America/Los_Angeles",
+    )
+    assert r.ephemeral
+    assert "2013-09-22 20:00, has already passed (America/Los_Angeles time). Did you mean " in r.content
+    assert await lounge.store.parties.latest_party(lounge.guild.id) is None
+
+    # A party under way (started an hour ago) opens, and its hosts can still correct it.
+    started = (utc_now() - timedelta(hours=1)).astimezone(ZoneInfo("America/Los_Angeles"))
+    r = await sb.slash(
+        lounge.host, lounge.channel, "party create", name="Losers Lounge",
+        starts=f"{started:%Y-%m-%d %H:%M}", timezone="America/Los_Angeles",
+    )
+    assert r.content.startswith("The party is open.")
+    earlier = started - timedelta(hours=9)
+    r = await sb.slash(lounge.host, lounge.channel, "party edit", starts=f"{earlier:%Y-%m-%d %H:%M}")
+    assert r.content == "Party updated."
+    party = await lounge.store.parties.open_party(lounge.guild.id)
+    assert party.starts_at == earlier.replace(second=0, microsecond=0)

@@ -108,6 +108,17 @@ async def test_the_demo_plays_the_night_and_its_figures_are_the_databases(tmp_pa
     assert f'<img src="{report.chart.name}"' in page
     # A guest's note with tags in it is shown as text, never as markup.
     assert "&lt;b&gt;cheers&lt;/b&gt;" in page and "<b>cheers" not in page
+    # Buttons and page controls are drawn under their messages, as a member sees them.
+    assert '<span class="button success">Going</span>' in page
+    assert '<span class="button danger">Can&#x27;t go</span>' in page
+    assert '<span class="button secondary">Next</span>' in page
+    assert "[Going] [Maybe] [Can't go]" in text
+    # The story's clock, not the real one: the party is ahead at set-up, guests arrive in the evening,
+    # and an edit that changed nothing visible is not told.
+    assert "in 6 days" in page or "in 7 days" in page
+    assert re.search(r"arrived at <span class=\"mention\">(8|9):\d\d PM</span>", page)
+    assert "<span class=\"meta\">Sun 5:0" in page
+    assert "no visible change" not in text and "no visible change" not in page
     assert {path.name.split("-", 2)[-1] for path in report.exports} == {
         "guests.csv", "money.csv", "results.csv", "totals.csv", "log.csv",
     }

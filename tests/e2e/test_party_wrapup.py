@@ -69,7 +69,7 @@ async def test_close_posts_the_wrap_up_with_its_chart_and_freezes_the_party(nigh
     sb, host, channel = night.sb, night.host, night.channel
     amy, bob, _, dev = night.guests
     r = await sb.slash(host, channel, "party close")
-    assert r.ephemeral and "The party is closed" in r.content and "wrap-up is posted" in r.content
+    assert r.ephemeral and "The party is closed" in r.content and "The wrap-up: Posted in" in r.content
 
     wrapup: Message = await sb.wait_for_message(
         night.announcements, lambda m: bool(m.embeds) and m.embeds[0]["title"].startswith("That's a wrap")

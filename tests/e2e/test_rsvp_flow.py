@@ -46,13 +46,13 @@ async def test_host_posts_the_invitation_and_a_click_records_the_rsvp_privately(
     sb = lounge.sb
     party_id = await open_party(
         lounge, venue="Soho House", charity="Worldwide Orphans Foundation", capacity=40,
-        starts="2013-09-22 20:00", ends="01:30", timezone="America/Los_Angeles",
+        starts="2033-09-22 20:00", ends="01:30", timezone="America/Los_Angeles",
     )
     invitation = await post_invitation(lounge)
     embed = invitation.embeds[0]
     assert embed["title"] == "You're invited: Losers Lounge"
     assert "Losers get in free; winners donate $1,000 to Worldwide Orphans Foundation" in embed["description"]
-    assert "<t:1379905200:F>" in next(f["value"] for f in embed["fields"] if f["name"] == "When")
+    assert "<t:2011057200:F>" in next(f["value"] for f in embed["fields"] if f["name"] == "When")
     assert rsvp_field(invitation) == "0 going · 0 maybe · 0 waitlisted\n40 of 40 places left"
     labels = [(c["label"], c["custom_id"]) for row in invitation.components for c in row["components"]]
     assert labels == [
@@ -156,9 +156,9 @@ async def test_past_capacity_members_wait_in_order_and_the_promoted_member_is_to
     # One place frees up: carol's group of three still waits, dev (alone) fits and is promoted.
     r = await sb.click(bob, invitation, button(party_id, CANT))
     assert "Your place is free for the next guest" in r.content
-    notice = await sb.wait_for_message(lounge.channel, lambda m: "a place opened up" in m.content)
-    assert notice.content.startswith(f"<@{dev.id}>")
-    assert notice.pinged.users == [dev.id] and not notice.pinged.everyone
+    # Told privately, by DM: the whole channel needn't hear who got in.
+    [notice] = await sb.wait_until(lambda: sb.dms(dev), 5, "a DM to dev")
+    assert "a place opened up" in notice.content
     assert (await lounge.store.rsvps.get(party_id, dev.id)).confirmed
     assert (await lounge.store.rsvps.get(party_id, carol.id)).waitlist_seq is not None
 
@@ -167,11 +167,14 @@ async def test_past_capacity_members_wait_in_order_and_the_promoted_member_is_to
     assert r.ephemeral and "at most 0 plus-ones" in r.content and "unchanged" in r.content
     assert (await lounge.store.rsvps.get(party_id, dev.id)).plus_ones == 0
 
-    # Once all three places are free, carol's group gets in.
+    # Once all three places are free, carol's group gets in; her DMs are closed, so she is mentioned
+    # where the invitation is.
+    sb.set_dm_open(carol, False)
     await sb.slash(amy, lounge.channel, "rsvp", status="maybe")
     await sb.slash(dev, lounge.channel, "rsvp", status="not going")
     notice = await sb.wait_for_message(lounge.channel, lambda m: m.content.startswith(f"<@{carol.id}>"))
     assert "with 2 plus-ones" in notice.content
+    assert notice.pinged.users == [carol.id] and not notice.pinged.everyone
     await wait_for_counts(lounge, invitation, "3 going · 1 maybe · 0 waitlisted")
     assert sb.rate_limited == []
 
@@ -350,8 +353,9 @@ async def test_raising_the_capacity_promotes_the_waitlist_at_once(lounge: Lounge
 
     r = await sb.slash(lounge.host, lounge.channel, "party edit", capacity=2)
     assert r.error is None, r.content
-    notice = await sb.wait_for_message(lounge.channel, lambda m: "a place opened up" in m.content)
-    assert notice.content.startswith(f"<@{bob.id}>")  # first in line
+    [notice] = await sb.wait_until(lambda: sb.dms(bob), 5, "a DM to bob, first in line")
+    assert "a place opened up" in notice.content
+    assert sb.dms(carol) == []
     assert (await lounge.store.rsvps.get(party_id, bob.id)).confirmed
     assert (await lounge.store.rsvps.get(party_id, carol.id)).waitlist_seq is not None
     await wait_for_counts(lounge, invitation, "2 going · 0 maybe · 1 waitlisted")

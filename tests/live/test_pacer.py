@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import pytest
@@ -92,4 +93,54 @@ async def test_after_a_restart_the_first_window_counts_as_spent() -> None:
 
     first_write = await asyncio.wait_for(pacer.send(1, noop), 5)
     assert first_write - born >= 0.4
+    await pacer.close()
+
+
+async def test_a_window_of_writes_is_spread_out_not_spent_at_once() -> None:
+    """Five writes at once go out about window/limit apart, not five together and then a pause."""
+    pacer = ChannelPacer(limit=5, window=1.0, margin=0.0, fresh_start=True)
+    started: list[float] = []
+
+    async def write() -> None:
+        started.append(time.monotonic())
+
+    await asyncio.wait_for(asyncio.gather(*(pacer.send(1, write) for _ in range(7))), 10)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(started)]
+    assert min(gaps) >= 0.19, gaps  # (1.0 s / 5), less timer slack
+    assert windows_hold(started, limit=5, window=1.0)
+    # A lone write after a quiet spell goes at once.
+    await asyncio.sleep(0.25)
+    before = time.monotonic()
+    await pacer.send(1, write)
+    assert started[-1] - before < 0.1
+    await pacer.close()
+
+
+async def test_an_edit_identical_to_what_the_message_shows_is_skipped() -> None:
+    pacer = ChannelPacer(limit=5, window=0.5, margin=0.01, fresh_start=True)
+    sent: list[str] = []
+
+    class Posted:
+        id = 42
+
+    async def post() -> Posted:
+        sent.append("post: total 10")
+        return Posted()
+
+    def edit(text: str):
+        async def run() -> str:
+            sent.append(text)
+            return text
+
+        return run
+
+    await pacer.send(5, post, shows="total 10")
+    assert await pacer.edit(5, 42, edit("total 10"), shows="total 10") is None
+    assert await pacer.edit(5, 42, edit("total 20"), shows="total 20") == "total 20"
+    assert await pacer.edit(5, 42, edit("total 20 again"), shows="total 20") is None
+    # Without `shows` nothing is known about the edit, so it always goes out.
+    assert await pacer.edit(5, 42, edit("total 20, unlabelled")) == "total 20, unlabelled"
+    assert await pacer.edit(5, 42, edit("total 20 once more"), shows="total 20") == "total 20 once more"
+    assert sent == ["post: total 10", "total 20", "total 20, unlabelled", "total 20 once more"]
+    assert pacer.skipped_edits == 2
     await pacer.close()

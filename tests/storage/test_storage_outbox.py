@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from storage import Party, PartySettings, Storage
+from rules import Refusal
+from storage import Party, PartySettings, Storage, WrapupFacts
 from storage.outbox import (
     OutgoingFile,
     OutgoingMessage,
@@ -116,3 +117,77 @@ async def test_a_missing_permission_tells_the_hosts_once_until_it_is_resolved(
     # A new refusal later is a new problem, told again.
     items = {item.id: item for item in await store.outbox.pending()}
     assert await store.outbox.mark_blocked(items[rows[1]], CHANNEL, 50001, "View Channel", notice)
+
+
+async def _ballot(store: Storage, party: Party) -> tuple[int, int]:
+    async with store.database.transaction() as tx:
+        category = await tx.execute(
+            "INSERT INTO categories (party_id, name, name_key, position) VALUES (?, 'Drama', 'drama', 0)",
+            (party.id,),
+        )
+        nominee = await tx.execute(
+            "INSERT INTO nominees (category_id, name, name_key, position) VALUES (?, 'Amy', 'amy', 0)",
+            (category,),
+        )
+    return category, nominee
+
+
+async def test_an_undo_marks_a_posted_announcement_withdrawn_and_drops_an_unposted_one(
+    store: Storage, party: Party
+) -> None:
+    category, nominee = await _ballot(store, party)
+
+    async def announce(interaction: int) -> int:
+        outcome = await store.results.announce(
+            party, category, nominee, 1, interaction, channel_id=CHANNEL,
+            compose=lambda made: OutgoingMessage(embeds=({"title": f"🏆 {made.result.category_name}"},)),
+        )
+        assert outcome.outbox_id is not None
+        return outcome.outbox_id
+
+    async def undo(interaction: int) -> int:
+        outcome = await store.results.undo(
+            party, category, 1, "wrong envelope", interaction,
+            compose=lambda made: OutgoingMessage(f"Correction: {made.result.undo_reason}"),
+            withdrawn=lambda original: OutgoingMessage(embeds=({"title": "Withdrawn"},)),
+        )
+        assert outcome.outbox_id is not None
+        return outcome.outbox_id
+
+    posted = await announce(1)
+    await store.outbox.mark_delivered([posted], CHANNEL, 4242)
+    correction = await undo(2)
+    pending = {item.id: item for item in await store.outbox.pending()}
+    [withdrawn] = [item for item in pending.values() if item.edit_of == posted]
+    assert (withdrawn.target_channel_id, withdrawn.target_message_id) == (CHANNEL, 4242)
+    assert withdrawn.message.embeds == ({"title": "Withdrawn"},)
+    assert pending[correction].channel_id == CHANNEL
+    assert pending[correction].message.content == "Correction: wrong envelope"
+
+    # Undone before it ever went out: it never will, and there is nothing to mark.
+    unposted = await announce(3)
+    await undo(4)
+    assert await store.outbox.status(unposted) == "dropped"
+    assert not [item for item in await store.outbox.pending() if item.edit_of == unposted]
+
+
+async def test_closing_queues_the_wrap_up_with_what_the_close_froze(store: Storage, party: Party) -> None:
+    await store.fundraising.add_pledge(
+        party.id, 7, "amy", 2_500, anonymous=False, note=None, interaction_id=900
+    )
+    seen = []
+
+    def compose(facts: WrapupFacts) -> OutgoingMessage:
+        seen.append(facts)
+        pledged = facts.figures.money.pledged_cents
+        return OutgoingMessage(f"pledged {pledged}", files=(OutgoingFile("c.png", b"x"),))
+
+    closed, row = await store.close_party(party.id, channel_id=CHANNEL, compose=compose)
+    assert not closed.is_open and seen[0].party.closed_at == closed.closed_at
+    [item] = await store.outbox.pending()
+    assert item.id == row and item.kind == "wrap-up" and item.message.content == "pledged 2500"
+    assert item.message.files == (OutgoingFile("c.png", b"x"),)
+    # A refused close (already closed) queues nothing.
+    with pytest.raises(Refusal):
+        await store.close_party(party.id, channel_id=CHANNEL, compose=compose)
+    assert [i.id for i in await store.outbox.pending()] == [row]
