@@ -154,7 +154,7 @@ async def test_the_night_adds_up_in_the_counter_the_card_the_wrap_up_and_the_exp
     assert ("waiver", "standing") in {(r["kind"], r["status"]) for r in money}
 
     r = await sb.slash(host, channel, "party close")
-    assert "wrap-up is posted" in r.content, r.content
+    assert "The wrap-up: Posted in" in r.content, r.content
     wrapup = await sb.wait_for_message(
         night.announcements, lambda m: bool(m.embeds) and m.embeds[0]["title"].startswith("That's a wrap")
     )
