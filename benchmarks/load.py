@@ -29,6 +29,8 @@ PLEDGES_ONLY: dict[str, int] = {"pledge": 1}
 
 RSVP_ANSWERS = ("going", "maybe", "not_going")
 SETTLE_TIMEOUT = 6.0
+# A deferred answer's follow-up may come later (Discord keeps it valid for 15 minutes).
+FOLLOWUP_TIMEOUT = 20.0
 COUNTER_TIMEOUT = 15.0
 FAILURE_TEXT = "Something went wrong"
 # Back to back: interactions kept outstanding at once.
@@ -59,8 +61,9 @@ class Phase:
     pledges_stored: int = 0
     pledges_lost: int = 0
     pledges_duplicated: int = 0
-    # Stored, but the member saw "This interaction failed": the bot answered too late.
+    # Stored, but the member never read "Thank you" (a late answer shows "This interaction failed").
     stored_unconfirmed: int = 0
+    confirmed_ids: set[int] = field(default_factory=set)
     last_pledge_ack: float = 0.0
     first_pledge_sent: float = 0.0
     counter_edits: int = 0
@@ -198,16 +201,25 @@ class LoadGenerator:
             ]
 
     async def _settle(self, phase: Phase) -> None:
-        """Waits until every interaction is acknowledged or refused, or can no longer be."""
+        """Waits until every interaction is answered or refused, or can no longer be.
+
+        A deferred interaction is answered when its follow-up replaces the "thinking" message.
+        """
         acks = self.scene.sb.acks
         pending = [s.record for s in phase.sent]
         refused: set[int] = set()
         seen = 0
         deadline = phase.dispatch_ended + SETTLE_TIMEOUT
-        while pending and now() < deadline:
+        followups_deadline = phase.dispatch_ended + FOLLOWUP_TIMEOUT
+        while pending and now() < followups_deadline:
             refused.update(a.interaction_id for a in acks[seen:] if not a.accepted)
             seen = len(acks)
-            pending = [r for r in pending if r.callback_type is None and r.id not in refused]
+            unanswered = now() < deadline
+            pending = [
+                r for r in pending
+                if (unanswered and r.callback_type is None and r.id not in refused)
+                or (r.callback_type in (5, 6) and not r.completed)
+            ]
             await asyncio.sleep(0.05)
 
     def _classify(self, phase: Phase) -> None:
@@ -226,6 +238,7 @@ class LoadGenerator:
             phase.latencies.append(record.latency)
             if sent.kind == "pledge" and text.startswith("Thank you"):
                 phase.pledges_confirmed += 1
+                phase.confirmed_ids.add(record.id)
                 assert record.acked_at is not None
                 phase.last_pledge_ack = max(phase.last_pledge_ack, record.acked_at)
 
@@ -241,7 +254,7 @@ class LoadGenerator:
         phase.pledges_stored = sum(stored.values())
         phase.pledges_duplicated = sum(count - 1 for count in stored.values())
         for sent in pledges:
-            confirmed = sent.record.callback_type is not None and sent.record.latency is not None
+            confirmed = sent.record.id in phase.confirmed_ids
             if confirmed and sent.record.id not in stored:
                 phase.pledges_lost += 1
             if not confirmed and sent.record.id in stored:

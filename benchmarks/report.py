@@ -23,7 +23,7 @@ SCREEN_P99 = 1.0
 
 HEADERS = [
     "phase", "sent", "sent/s", "acked", "failed", "p50 ms", "p99 ms", "max ms", "pledges ok", "stored",
-    "lost", "pledges/s", "counter edits", "429s", "counter exact", "bot CPU", "sandbox CPU",
+    "lost", "unconfirmed", "pledges/s", "counter edits", "429s", "counter exact", "bot CPU", "sandbox CPU",
 ]
 
 
@@ -48,7 +48,8 @@ def _row(p: Phase) -> list[str]:
     return [
         p.name, str(len(p.sent)), f"{p.dispatch_rate:.0f}", str(p.acknowledged), str(p.failed),
         _ms(p.percentile(50)), _ms(p.percentile(99)), _ms(max(p.latencies, default=float("nan"))),
-        str(p.pledges_confirmed), str(p.pledges_stored), str(p.pledges_lost), f"{p.pledge_throughput:.0f}",
+        str(p.pledges_confirmed), str(p.pledges_stored), str(p.pledges_lost), str(p.stored_unconfirmed),
+        f"{p.pledge_throughput:.0f}",
         str(p.counter_edits), str(p.rate_limited), exact, f"{p.bot_cpu:.0%}", f"{p.sandbox_cpu:.0%}",
     ]
 
@@ -118,6 +119,12 @@ def verdicts(phases: list[Phase], startup: Startup, peak_memory_mb: float) -> li
     out.append(Verdict("resident memory < 150 MB", memory, peak_memory_mb < MEMORY_MB))
     lost = sum(p.pledges_lost + p.pledges_duplicated for p in phases)
     out.append(Verdict("no confirmed pledge lost or stored twice", f"{lost} lost or doubled", lost == 0))
+    unconfirmed = sum(p.stored_unconfirmed for p in phases)
+    out.append(Verdict(
+        "no pledge stored unless its member was told",
+        f"{unconfirmed} stored unconfirmed, overload included",
+        unconfirmed == 0,
+    ))
     return out
 
 
@@ -160,7 +167,7 @@ def render(
         growth_table(grown),
         "",
         f"bot memory: {rss_mb:.0f} MB resident at the end, peak {peak_memory_mb:.0f} MB",
-        "pledges stored although their member was told the interaction failed: "
+        "pledges stored although their member was not told \"Thank you\" (unconfirmed): "
         + (", ".join(f"{p.stored_unconfirmed} in {p.name}" for p in late) if late else "none"),
         *(screen_lines(screen) if screen is not None else []),
         "",

@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.choices import category_choices, nominee_choices
+from cogs.pages import show_pages
 from lounge.guards import open_party_as_host, shown_party
 from lounge.replies import reply_privately
 from rules import Refusal
@@ -26,12 +27,11 @@ from rules.ballot_csv import (
     parse_ballot_csv,
     split_nominees,
 )
-from rules.text import clean_name, excerpt
+from rules.text import clean_name, excerpt, inert
 from storage import Party
 from storage.ballot import Category, NewNominee
 from storage.errors import NomineeNotFound
-from ui.ballot import ballot_pages, category_added, count, import_summary, shown
-from ui.paging import Pager
+from ui.ballot import category_added, count, import_summary
 from ui.wording import nominee_linked
 
 if TYPE_CHECKING:
@@ -124,20 +124,13 @@ class CategoryCog(commands.GroupCog, group_name="category", group_description="T
             return
         await reply_privately(
             interaction,
-            f"Removed **{shown(removed.category.name)}** and its {count(len(removed.nominees), 'nominee')}.",
+            f"Removed **{inert(removed.category.name)}** and its {count(len(removed.nominees), 'nominee')}.",
         )
 
     @app_commands.command(name="list")
     async def list_(self, interaction: Interaction) -> None:
         """The categories and their nominees, winners marked."""
-        party = await shown_party(interaction)
-        ballot = await self.bot.store.ballot.ballot(party.id)
-        pages = ballot_pages(party.name, party.is_open, ballot)
-        if len(pages) == 1:
-            await interaction.response.send_message(embed=pages[0], ephemeral=True)
-            return
-        pager = Pager(pages, owner_id=interaction.user.id)
-        await interaction.response.send_message(embed=pager.first_page, view=pager, ephemeral=True)
+        await show_pages(interaction, "ballot", await shown_party(interaction), ephemeral=True)
 
     @app_commands.command(name="import")
     @app_commands.describe(
@@ -199,7 +192,7 @@ class NomineeCog(commands.GroupCog, group_name="nominee", group_description="The
         chosen = await _category(interaction, party, category)
         nominee_name = clean_name(name, what="nominee name", max_length=NAME_MAX)
         if member is not None and not isinstance(member, discord.Member):
-            raise Refusal(f"{shown(member.name)} isn't a member of this server, so they can't be linked.")
+            raise Refusal(f"{inert(member.name)} isn't a member of this server, so they can't be linked.")
         nominee = await self.bot.store.ballot.add_nominee(
             chosen.id, nominee_name, member.id if member else None, interaction.id
         )
@@ -210,7 +203,7 @@ class NomineeCog(commands.GroupCog, group_name="nominee", group_description="The
         linked = f" (linked to {member.mention})" if member else ""
         await reply_privately(
             interaction,
-            f"Added **{shown(nominee.name)}**{linked} to **{shown(chosen.name)}**, "
+            f"Added **{inert(nominee.name)}**{linked} to **{inert(chosen.name)}**, "
             f"now {count(total, 'nominee')}.",
         )
 
@@ -232,7 +225,7 @@ class NomineeCog(commands.GroupCog, group_name="nominee", group_description="The
             await reply_privately(interaction, "That nominee was already removed.")
             return
         await reply_privately(
-            interaction, f"Removed **{shown(removed.name)}** from **{shown(chosen.name)}**."
+            interaction, f"Removed **{inert(removed.name)}** from **{inert(chosen.name)}**."
         )
 
 
@@ -251,7 +244,7 @@ class NomineeCog(commands.GroupCog, group_name="nominee", group_description="The
         if found is None:
             raise NomineeNotFound()
         if not isinstance(member, discord.Member) or member.bot:
-            raise Refusal(f"{shown(member.name)} isn't a member of this server, so they can't be linked.")
+            raise Refusal(f"{inert(member.name)} isn't a member of this server, so they can't be linked.")
         link = await self.bot.store.results.link(
             party, found.id, member.id, interaction.user.id, interaction.id
         )

@@ -10,25 +10,23 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.ledger import late_notice
+from lounge.deadlines import STALE_AFTER, admit, age
 from lounge.guards import money_party_as_host, open_party, shown_party
-from lounge.replies import report_error
+from lounge.replies import reply_privately, report_error, send_reply, update_message
+from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.money import format_cents, parse_amount
 from rules.text import clean_name, clean_note, excerpt
 from storage.errors import NotYourPledge, PledgeCancelled
 from storage.fundraising import OwnPledge, Pledge
-from ui.donor_wall import (
+from ui.custom_ids import (
     CANCEL_PLEDGE_TEMPLATE,
     EDIT_FORM_PREFIX,
     EDIT_PLEDGE_TEMPLATE,
     cancel_custom_id,
-    cancel_label,
-    cancellable,
-    donor_wall_embed,
     edit_custom_id,
-    edit_label,
-    own_pledges_embed,
 )
+from ui.donor_wall import cancel_label, cancellable, donor_wall_embed, edit_label, own_pledges_embed
 from ui.wording import BOTS_DONT_PAY, payment_recorded, pledge_changed, waived
 
 if TYPE_CHECKING:
@@ -83,6 +81,9 @@ class EditPledgeForm(discord.ui.Modal):
         self.amount.default = format_cents(pledge.amount_cents)
         self.note.default = pledge.note
 
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        return admit(interaction)
+
     async def on_submit(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
         cents = parse_amount(self.amount.value)
         cleaned = clean_note(self.note.value or None, max_length=NOTE_MAX)
@@ -90,9 +91,7 @@ class EditPledgeForm(discord.ui.Modal):
             self.pledge_id, interaction.user.id, amount_cents=cents, note=cleaned,
             interaction_id=interaction.id,
         )
-        await interaction.response.send_message(
-            pledge_changed(pledge.amount_cents, pledge.note), ephemeral=True
-        )
+        await reply_privately(interaction, pledge_changed(pledge.amount_cents, pledge.note))
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
         await report_error(interaction, error)
@@ -114,6 +113,10 @@ class EditPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
         cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
     ) -> EditPledgeButton:
         return cls(int(match["pledge_id"]), item.label or "Edit")
+
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        # A modal must be the first answer, so this click is never held to a deadline: only the age check.
+        return age(interaction) < STALE_AFTER
 
     async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
         try:
@@ -144,6 +147,9 @@ class CancelPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
     ) -> CancelPledgeButton:
         return cls(int(match["pledge_id"]), item.label or "Cancel")
 
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        return admit(interaction, update=True)
+
     async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
         try:
             await self._cancel(interaction)
@@ -157,7 +163,8 @@ class CancelPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
             self.pledge_id, interaction.user.id, interaction_id=interaction.id
         )
         pledges = await bot.store.fundraising.member_pledges(pledge.party_id, interaction.user.id)
-        await interaction.response.edit_message(
+        await update_message(
+            interaction,
             content=f"Cancelled your pledge of {format_cents(pledge.amount_cents)}.",
             embed=own_pledges_embed(pledges, can_cancel=True),
             view=own_pledges_view(pledges, can_cancel=True),
@@ -196,15 +203,15 @@ class FundraisingCog(commands.Cog):
             party.id, interaction.user.id, donor_name(interaction.user), cents,
             anonymous=anonymous, note=cleaned, interaction_id=interaction.id,
         )
-        await interaction.response.send_message(pledge_confirmation(receipt.pledge), ephemeral=True)
+        await reply_privately(interaction, pledge_confirmation(receipt.pledge))
 
-    @app_commands.command(name="pledges")
+    @app_commands.command(name="pledges", extras={PUBLIC_REPLY: True})
     @app_commands.guild_only()
     async def pledges(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The donor wall, and (only to you) your own pledges."""
         party = await shown_party(interaction)
         wall = await self.bot.store.fundraising.donor_wall(party.id)
-        await interaction.response.send_message(embed=donor_wall_embed(party, wall))
+        await send_reply(interaction, embed=donor_wall_embed(party, wall), ephemeral=False)
         own = await self.bot.store.fundraising.member_pledges(party.id, interaction.user.id)
         if not own:
             await interaction.followup.send(NO_PLEDGES, ephemeral=True)
@@ -250,7 +257,7 @@ class PaymentCog(commands.GroupCog, group_name="payment", group_description="Mon
             member.mention, receipt.payment.amount_cents, receipt.applied, receipt.member,
             receipt.dues.status if receipt.dues else None,
         )
-        await interaction.response.send_message(reply, ephemeral=True)
+        await reply_privately(interaction, reply)
 
     @app_commands.command(name="waive")
     @app_commands.describe(member="The winner whose donation is excused")
@@ -260,7 +267,7 @@ class PaymentCog(commands.GroupCog, group_name="payment", group_description="Mon
         waiver = await self.bot.store.ledger.waive(
             party.id, member.id, interaction.user.id, interaction.id, late_notice(party, interaction)
         )
-        await interaction.response.send_message(waived(member.mention, waiver.amount_cents), ephemeral=True)
+        await reply_privately(interaction, waived(member.mention, waiver.amount_cents))
 
 
 async def setup(bot: LoungeBot) -> None:

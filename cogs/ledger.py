@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from lounge.guards import money_party_as_host
+from lounge.replies import reply_privately
 from rules import Refusal
 from rules.money import format_cents, parse_amount
 from rules.text import clean_note
@@ -89,8 +90,8 @@ class VoidCog(commands.GroupCog, group_name="void", group_description="Correct a
             party.id, _entry_id(pledge), interaction.user.id, why, interaction.id, void_notice,
             late_notice(party, interaction),
         )
-        await interaction.response.send_message(
-            pledge_voided(f"<@{voided.user_id}>", voided.amount_cents, voided.reason), ephemeral=True
+        await reply_privately(
+            interaction, pledge_voided(f"<@{voided.user_id}>", voided.amount_cents, voided.reason)
         )
 
     @app_commands.command(name="payment")
@@ -108,12 +109,12 @@ class VoidCog(commands.GroupCog, group_name="void", group_description="Correct a
             party.id, _entry_id(payment), interaction.user.id, why, interaction.id, void_notice,
             late_notice(party, interaction),
         )
-        await interaction.response.send_message(
+        await reply_privately(
+            interaction,
             payment_voided(
                 f"<@{voided.user_id}>", voided.amount_cents, voided.reason, voided.member,
                 voided.dues.status if voided.dues else None,
             ),
-            ephemeral=True,
         )
 
     @app_commands.command(name="waiver")
@@ -131,10 +132,8 @@ class VoidCog(commands.GroupCog, group_name="void", group_description="Correct a
             party.id, member.id, interaction.user.id, why, interaction.id, void_notice,
             late_notice(party, interaction),
         )
-        await interaction.response.send_message(
-            waiver_voided(member.mention, voided.amount_cents, voided.dues.status if voided.dues else None),
-            ephemeral=True,
-        )
+        status = voided.dues.status if voided.dues else None
+        await reply_privately(interaction, waiver_voided(member.mention, voided.amount_cents, status))
 
     @pledge.autocomplete("pledge")
     async def pledge_choices(

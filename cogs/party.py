@@ -10,16 +10,29 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from lounge.guards import guild_id_of, manages_server, open_party_as_host, require_host, shown_party
-from lounge.replies import report_error
+from lounge.deadlines import admit
+from lounge.guards import (
+    cannot_post,
+    channel_here,
+    guild_id_of,
+    manages_server,
+    open_party_as_host,
+    postable_channel,
+    require_host,
+    shown_party,
+)
+from lounge.replies import reply_privately, report_error, send_reply, update_message
+from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
+from rules.admission import MAX_CAPACITY, check_capacity
 from rules.money import parse_amount
 from rules.schedule import Schedule, plan_schedule
-from rules.text import clean_name
+from rules.text import clean_name, inert
 from rules.times import matching_timezones
 from storage import Party, PartySettings
 from storage.clock import utc_now
-from ui.audit_log import LOG_PAGE_TEMPLATE, log_custom_id, log_embed, log_pages
+from ui.audit_log import log_embed, log_pages
+from ui.custom_ids import LOG_PAGE_TEMPLATE, log_custom_id
 from ui.export import guests_csv, log_csv, money_csv, results_csv, totals_csv
 from ui.invitation import promotion_message
 from ui.notices import problems_field
@@ -71,16 +84,10 @@ def _settings_from_options(
         charity=clean_name(charity, what="charity", max_length=TEXT_MAX) if charity is not None else None,
         winner_donation_cents=parse_amount(winner_donation) if winner_donation is not None else None,
         goal_cents=parse_amount(goal, limit_cents=GOAL_LIMIT_CENTS) if goal is not None else None,
-        capacity=capacity,
+        capacity=check_capacity(capacity) if capacity is not None else None,
         host_role_id=host_role.id if host_role is not None else None,
         announce_channel_id=announce_channel.id if announce_channel is not None else None,
     )
-
-
-def _text_channel(channel: object, what: str) -> discord.TextChannel:
-    if not isinstance(channel, discord.TextChannel):
-        raise Refusal(f"Pick a text channel for {what}.")
-    return channel
 
 
 def _check_role(role: discord.Role | None) -> None:
@@ -94,7 +101,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         self.bot = bot
         super().__init__()
 
-    @app_commands.command(name="create")
+    @app_commands.command(name="create", extras={PUBLIC_REPLY: True})
     @app_commands.describe(**_SETTING_DESCRIPTIONS)
     async def create(
         self,
@@ -107,7 +114,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         charity: app_commands.Range[str, 1, 200] | None = None,
         winner_donation: str | None = None,
         goal: str | None = None,
-        capacity: app_commands.Range[int, 1, 10_000] | None = None,
+        capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
         host_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
     ) -> None:
@@ -116,6 +123,8 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if not manages_server(interaction):
             raise Refusal("Only members with Manage Server can open a party; they become its first hosts.")
         _check_role(host_role)
+        if announce_channel is not None:
+            channel_here(interaction, announce_channel, "announcements")
         schedule = plan_schedule(starts=starts, ends=ends, timezone=timezone, now=utc_now())
         settings = _settings_from_options(
             name=name,
@@ -129,11 +138,14 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             announce_channel=announce_channel,
         )
         party = await self.bot.store.parties.create(guild_id, interaction.user.id, settings)
-        await interaction.response.send_message(
-            f"The party is open. {interaction.user.mention} is hosting.", embed=party_card(party)
+        await send_reply(
+            interaction,
+            f"The party is open. {interaction.user.mention} is hosting.",
+            embed=party_card(party),
+            ephemeral=False,
         )
 
-    @app_commands.command(name="edit")
+    @app_commands.command(name="edit", extras={PUBLIC_REPLY: True})
     @app_commands.describe(**_SETTING_DESCRIPTIONS)
     async def edit(
         self,
@@ -146,13 +158,15 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         charity: app_commands.Range[str, 1, 200] | None = None,
         winner_donation: str | None = None,
         goal: str | None = None,
-        capacity: app_commands.Range[int, 1, 10_000] | None = None,
+        capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
         host_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
     ) -> None:
         """Change the open party (hosts)."""
         party = await open_party_as_host(interaction)
         _check_role(host_role)
+        if announce_channel is not None:
+            channel_here(interaction, announce_channel, "announcements")
         schedule = None
         if starts is not None or ends is not None or timezone is not None:
             schedule = plan_schedule(
@@ -184,9 +198,11 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if settings.winner_donation_cents is not None:
             kept = await self.bot.store.dues.at_other_amount(party.id, settings.winner_donation_cents)
             reply += " " + donation_changed(settings.winner_donation_cents, kept)
-        await interaction.response.send_message(reply, embed=party_card(party, await self._night(party)))
+        await send_reply(
+            interaction, reply, embed=party_card(party, await self._night(party)), ephemeral=False
+        )
 
-    @app_commands.command(name="show")
+    @app_commands.command(name="show", extras={PUBLIC_REPLY: True})
     async def show(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The party card: when, where, charity and how the night is going."""
         party = await shown_party(interaction)
@@ -194,7 +210,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         problems = await self.bot.store.outbox.open_problems(party.id)
         if problems:
             card.add_field(name="Can't post", value=problems_field(problems), inline=False)
-        await interaction.response.send_message(embed=card)
+        await send_reply(interaction, embed=card, ephemeral=False)
 
     @app_commands.command(name="close")
     async def close(self, interaction: discord.Interaction[LoungeBot]) -> None:
@@ -235,7 +251,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
                 io.BytesIO(log_csv(await self.bot.store.audit.entries(party.id))), filename=f"{stem}-log.csv"
             ),
         ]
-        await interaction.followup.send(f"The export of {party.name}:", files=files, ephemeral=True)
+        await interaction.followup.send(f"The export of {inert(party.name)}:", files=files, ephemeral=True)
 
     @app_commands.command(name="reopen")
     async def reopen(self, interaction: discord.Interaction[LoungeBot]) -> None:
@@ -243,10 +259,10 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         party = await shown_party(interaction)
         await require_host(interaction, party)
         party = await self.bot.store.parties.reopen(party.guild_id, interaction.user.id)
-        await interaction.response.send_message(
-            f"{party.name} is open again: RSVPs, pledges and results work as before.",
+        await reply_privately(
+            interaction,
+            f"{inert(party.name)} is open again: RSVPs, pledges and results work as before.",
             embed=party_card(party, await self._night(party)),
-            ephemeral=True,
         )
 
     @app_commands.command(name="log")
@@ -255,9 +271,8 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         party = await shown_party(interaction)
         await require_host(interaction, party)
         pages = log_pages(await self.bot.store.audit.entries(party.id))
-        await interaction.response.send_message(
-            embed=log_embed(party, pages, 0), view=log_view(party.id, 0, len(pages)), ephemeral=True
-        )
+        view = log_view(party.id, 0, len(pages))
+        await send_reply(interaction, embed=log_embed(party, pages, 0), view=view, ephemeral=True)
 
     hosts = app_commands.Group(name="hosts", description="Who hosts the party")
 
@@ -269,9 +284,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if member.bot:
             raise Refusal(BOT_HOST)
         await self.bot.store.parties.add_host(party.id, member.id, interaction.user.id)
-        await interaction.response.send_message(
-            f"{member.mention} is now a host of {party.name}.", ephemeral=True
-        )
+        await reply_privately(interaction, f"{member.mention} is now a host of {inert(party.name)}.")
 
     @hosts.command(name="remove")
     @app_commands.describe(member="The named host to remove")
@@ -279,8 +292,8 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         """Un-name a host of the party, its creator included (hosts)."""
         party = await open_party_as_host(interaction)
         await self.bot.store.parties.remove_host(party.id, member.id, interaction.user.id)
-        await interaction.response.send_message(
-            f"{member.mention} is no longer a named host of {party.name}.", ephemeral=True
+        await reply_privately(
+            interaction, f"{member.mention} is no longer a named host of {inert(party.name)}."
         )
 
     @hosts.command(name="list")
@@ -288,9 +301,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         """Who hosts the party."""
         party = await shown_party(interaction)
         named = await self.bot.store.parties.named_hosts(party.id)
-        await interaction.response.send_message(
-            hosts_text(party, named), ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-        )
+        await reply_privately(interaction, hosts_text(party, named))
 
     async def _night(self, party: Party) -> NightSoFar:
         store = self.bot.store
@@ -307,9 +318,12 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
     ) -> None:
         """Post the invitation with RSVP buttons (hosts)."""
         party = await open_party_as_host(interaction)
-        target = _text_channel(channel or interaction.channel, "the invitation")
+        target = postable_channel(interaction, channel or interaction.channel, "the invitation")
         await interaction.response.defer(ephemeral=True)
-        message = await self.bot.invitations.post(party, target)
+        try:
+            message = await self.bot.invitations.post(party, target)
+        except discord.Forbidden as exc:
+            raise Refusal(cannot_post(target, "the invitation")) from exc
         await interaction.followup.send(f"Invitation posted: {message.jump_url}", ephemeral=True)
 
     @app_commands.command(name="counter")
@@ -319,9 +333,12 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
     ) -> None:
         """Post the live fundraising counter (hosts)."""
         party = await open_party_as_host(interaction)
-        target = _text_channel(channel or interaction.channel, "the counter")
+        target = postable_channel(interaction, channel or interaction.channel, "the counter")
         await interaction.response.defer(ephemeral=True)
-        message = await self.bot.counters.post(party, target)
+        try:
+            message = await self.bot.counters.post(party, target)
+        except discord.Forbidden as exc:
+            raise Refusal(cannot_post(target, "the counter")) from exc
         await interaction.followup.send(f"Counter posted: {message.jump_url}", ephemeral=True)
 
     @app_commands.command(name="screen")
@@ -347,7 +364,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             + "Anyone with the link can watch, so share it only with the screens. "
             + "`/party screen reset:True` makes a new one."
         )
-        await interaction.response.send_message(reply, ephemeral=True)
+        await send_reply(interaction, reply, ephemeral=True)
 
     @create.autocomplete("timezone")
     @edit.autocomplete("timezone")
@@ -388,6 +405,9 @@ class LogPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=LOG
     ) -> LogPageButton:
         return cls(int(match["party_id"]), int(match["page"]), item.label or "Page")
 
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        return admit(interaction, update=True)
+
     async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
         try:
             party = await interaction.client.store.parties.get(self.party_id)
@@ -397,8 +417,8 @@ class LogPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=LOG
             await require_host(interaction, party)
             pages = log_pages(await interaction.client.store.audit.entries(party.id))
             index = min(self.page, len(pages) - 1)
-            await interaction.response.edit_message(
-                embed=log_embed(party, pages, index), view=log_view(party.id, index, len(pages))
+            await update_message(
+                interaction, embed=log_embed(party, pages, index), view=log_view(party.id, index, len(pages))
             )
         except Exception as exc:
             await report_error(interaction, exc)

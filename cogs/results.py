@@ -11,10 +11,12 @@ from discord.ext import commands
 
 from cogs.choices import announced_category_choices, nominee_choices, unannounced_category_choices
 from lounge.guards import guild_id_of, open_party_as_host
+from lounge.replies import reply_privately, send_reply
+from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.dues import DuesStatus, door_verdict
 from rules.money import format_cents
-from rules.text import clean_note, excerpt
+from rules.text import clean_note, excerpt, inert
 from rules.times import discord_timestamp
 from storage import Party
 from ui import results as render
@@ -79,7 +81,7 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
             channel_id=channel.id, compose=lambda made: render.announcement_message(party, made),
         )
         result = outcome.result
-        reply = f"Announced: {render.wins(result.winner)} {result.category_name}."
+        reply = f"Announced: {render.wins(result.winner)} {inert(result.category_name)}."
         if outcome.outbox_id is not None:
             reply += " " + await self.bot.outbox.reply_line(outcome.outbox_id, channel.id)
         for dues in outcome.new_dues:
@@ -108,10 +110,11 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
             compose=render.correction_message, withdrawn=render.withdrawn_message,
         )
         result = outcome.result
-        reply = f"Withdrawn: {result.winner.name} for {result.category_name}."
+        winner_name = inert(result.winner.name)
+        reply = f"Withdrawn: {winner_name} for {inert(result.category_name)}."
         ended = outcome.ended_dues
         if ended is not None:
-            reply += _ended_dues_note(result.winner.name, ended.status, ended.amount_cents)
+            reply += _ended_dues_note(winner_name, ended.status, ended.amount_cents)
         corrected_in = result.announce_channel_id or party.announce_channel_id or interaction.channel_id
         if outcome.outbox_id is not None and corrected_in is not None:
             reply += " Correction: " + await self.bot.outbox.reply_line(outcome.outbox_id, corrected_in)
@@ -133,30 +136,31 @@ class NightCog(commands.Cog):
         is_winner = member.id in await self.bot.store.results.winner_ids(party.id)
         dues = await self.bot.store.dues.for_member(party.id, member.id)
         verdict = door_verdict(
-            member.display_name,
+            inert(member.display_name),
             is_winner=is_winner,
             dues=dues.status if dues else None,
             owed_cents=dues.amount_cents if dues else 0,
-            charity=party.charity,
+            charity=inert(party.charity) if party.charity else None,
         )
         message = verdict.message
         if verdict.admitted:
             arrival, first = await self.bot.store.arrivals.check_in(party.id, member.id, interaction.user.id)
             if not first:
+                at = arrival.arrived_at
                 message = (
-                    f"{member.display_name} already arrived at {discord_timestamp(arrival.arrived_at, 't')} "
-                    f"({discord_timestamp(arrival.arrived_at, 'R')})."
+                    f"{inert(member.display_name)} already arrived at {discord_timestamp(at, 't')} "
+                    f"({discord_timestamp(at, 'R')})."
                 )
-        await interaction.response.send_message(message, ephemeral=True)
+        await reply_privately(interaction, message)
 
-    @app_commands.command(name="losers")
+    @app_commands.command(name="losers", extras={PUBLIC_REPLY: True})
     async def losers(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The passed-over leaderboard: tonight and all time in this server."""
         guild_id = guild_id_of(interaction)
         party = await self.bot.store.parties.latest_party(guild_id)
         tonight = await self.bot.store.results.passed_over(guild_id, party.id) if party else []
         all_time = await self.bot.store.results.passed_over(guild_id)
-        await interaction.response.send_message(embed=render.leaderboard(tonight, all_time, party))
+        await send_reply(interaction, embed=render.leaderboard(tonight, all_time, party), ephemeral=False)
 
 
 async def setup(bot: LoungeBot) -> None:

@@ -13,16 +13,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.pages import show_pages
+from lounge.deadlines import admit
 from lounge.guards import NO_PARTY, guild_id_of, shown_party
 from lounge.replies import reply_privately, report_error
+from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
-from rules.admission import MAX_PLUS_ONES
+from rules.admission import MAX_PLUS_ONES, check_plus_ones
 from rules.text import clean_name, clean_note
 from storage import Party
 from storage.rsvps import RSVPS_CLOSED, Status
-from ui.guests import guest_pages
-from ui.invitation import RSVP_TEMPLATE, promotion_message, rsvp_button, rsvp_reply
-from ui.paging import Pager
+from ui.custom_ids import RSVP_TEMPLATE
+from ui.invitation import promotion_message, rsvp_button, rsvp_reply
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -117,6 +119,9 @@ class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=RSVP_T
     ) -> RsvpButton:
         return cls(int(match["party_id"]), match["status"])  # type: ignore[arg-type]
 
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        return admit(interaction)
+
     async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
         # discord.py only logs what a DynamicItem raises: the caller must still hear back.
         try:
@@ -152,22 +157,16 @@ class RsvpCog(commands.Cog):
         note: app_commands.Range[str, 1, 2000] | None = None,
     ) -> None:
         """Answer the party invitation: going, maybe or not going, with plus-ones and a note."""
+        if plus_ones is not None:
+            check_plus_ones(plus_ones)
         party = await _party_for_rsvp(interaction)
         await answer(interaction, party, status.value, plus_ones=plus_ones, note=note)  # type: ignore[arg-type]
 
-    @app_commands.command(name="guests")
+    @app_commands.command(name="guests", extras={PUBLIC_REPLY: True})
     @app_commands.guild_only()
     async def guests(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The guest list: going, waitlist, maybe and not going, winners marked."""
-        party = await shown_party(interaction)
-        store = self.bot.store
-        guest_list = await store.rsvps.guest_list(party.id)
-        pages = guest_pages(party, guest_list, await store.results.winner_ids(party.id))
-        if len(pages) == 1:
-            await interaction.response.send_message(embed=pages[0])
-            return
-        pager = Pager(pages, interaction.user.id)
-        await interaction.response.send_message(embed=pager.first_page, view=pager)
+        await show_pages(interaction, "guests", await shown_party(interaction), ephemeral=False)
 
 
 async def setup(bot: LoungeBot) -> None:

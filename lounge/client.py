@@ -23,6 +23,7 @@ from live.invitations import Invitations
 from live.outbox import OutboxDelivery
 from live.pacer import ChannelPacer
 from lounge.settings import WebSettings
+from lounge.tree import LoungeTree
 from storage import Storage
 from web.server import ScreenServer
 
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 # Loaded in this order; a cog may rely on the ones before it.
 EXTENSIONS: tuple[str, ...] = (
-    "cogs.errors",
+    "cogs.pages",
     "cogs.party",
     "cogs.ballot",
     "cogs.rsvp",
@@ -86,6 +87,7 @@ class LoungeBot(commands.AutoShardedBot):
             # User text must never ping: every send is silent unless a call opts in to one named user.
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            tree_cls=LoungeTree,
         )
         self.store = store
         self.pacer = pacer or ChannelPacer()

@@ -12,6 +12,7 @@ import discord
 
 from rules import Refusal
 from rules.hosts import is_host
+from rules.text import inert
 from storage import Party
 from ui.wording import not_a_host
 
@@ -36,7 +37,7 @@ async def open_party(interaction: discord.Interaction[LoungeBot]) -> Party:
         last = await parties.latest_party(guild_id)
         if last is not None:
             raise Refusal(
-                f"{last.name} is closed: its RSVPs, pledges and results are kept as they were. "
+                f"{inert(last.name)} is closed: its RSVPs, pledges and results are kept as they were. "
                 "A host can start the next party with /party create."
             )
         raise Refusal(NO_PARTY)
@@ -49,6 +50,34 @@ async def shown_party(interaction: discord.Interaction[LoungeBot]) -> Party:
     if party is None:
         raise Refusal(NO_PARTY)
     return party
+
+
+def channel_here(interaction: discord.Interaction, channel: object, what: str) -> discord.TextChannel:
+    """:raises Refusal: not a text channel of the server the command runs in (options can name others)."""
+    if not isinstance(channel, discord.TextChannel):
+        raise Refusal(f"Pick a text channel for {what}.")
+    if channel.guild.id != interaction.guild_id:
+        raise Refusal(f"Pick a channel of this server for {what}.")
+    return channel
+
+
+# What a message the bot keeps current needs: to see the channel, post in it, and show an embed.
+POSTING = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+
+
+def cannot_post(channel: discord.TextChannel, what: str) -> str:
+    return (
+        f"I can't post {what} in {channel.mention}: I need View Channel, Send Messages and Embed Links "
+        "there. Give me those, or pick another channel. Nothing was posted."
+    )
+
+
+def postable_channel(interaction: discord.Interaction, channel: object, what: str) -> discord.TextChannel:
+    """:raises Refusal: not a text channel of this server, or one the bot can't post in."""
+    target = channel_here(interaction, channel, what)
+    if not POSTING.is_subset(target.permissions_for(target.guild.me)):
+        raise Refusal(cannot_post(target, what))
+    return target
 
 
 def manages_server(interaction: discord.Interaction) -> bool:

@@ -17,6 +17,21 @@ from dataclasses import dataclass
 from rules.refusal import Refusal
 
 MAX_PLUS_ONES = 5
+MAX_CAPACITY = 10_000
+
+
+def check_capacity(capacity: int) -> int:
+    """:raises Refusal: not 1 to MAX_CAPACITY guests (Discord's own limits can be bypassed by a client)."""
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise Refusal(f"The capacity is a number of guests from 1 to {MAX_CAPACITY:,}, plus-ones included.")
+    return capacity
+
+
+def check_plus_ones(plus_ones: int) -> int:
+    """:raises Refusal: not 0 to MAX_PLUS_ONES."""
+    if not 0 <= plus_ones <= MAX_PLUS_ONES:
+        raise Refusal(f"You can bring 0 to {MAX_PLUS_ONES} plus-ones.")
+    return plus_ones
 
 
 def heads(plus_ones: int) -> int:

@@ -1,8 +1,8 @@
 """Rules for free text users type: names, notes, nominees.
 
 Owns cleaning (invisible and control characters, whitespace, length limits), the matching key that
-treats "Jane Doe" and "jane  doe" as one nominee, defusing of mentions, and the short excerpt used
-when a refusal quotes the user's own input back to them.
+treats "Jane Doe" and "jane  doe" as one nominee, defusing of mentions, `inert` (the one way user text
+enters any message the bot sends) and the short excerpt used when a reply quotes the user's own input.
 """
 
 import re
@@ -26,6 +26,12 @@ _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"}
 
 _EVERYONE_OR_HERE = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
 _USER_OR_ROLE_MENTION = re.compile(r"<(?=@[!&]?\d+>)")
+
+# What Discord's Markdown gives a meaning to anywhere in a line: emphasis, spoilers, code, masked links
+# ([text](url)), and <...> (links without preview, timestamps, channel and command mentions).
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]<])")
+# ...and only at the start of a line: quotes, headings, subtext (-#) and lists ("- ", "1. ").
+_LINE_START = re.compile(r"^(\s*)([->#+]|\d+(?=\.(?:\s|$)))", re.MULTILINE)
 
 
 def _drop_invisible(text: str) -> str:
@@ -91,6 +97,23 @@ def defuse_mentions(text: str) -> str:
     return _USER_OR_ROLE_MENTION.sub("<" + ZERO_WIDTH_SPACE, text)
 
 
+def _escape_line_start(mark: str) -> str:
+    # "1. " is escaped at its dot, which the match stops before.
+    return mark + "\\" if mark[0].isdigit() else "\\" + mark
+
+
+def inert(text: str) -> str:
+    """Return user text that reads exactly as typed in any message: no formatting, no masked link, no ping.
+
+    Every name, note, nominee, reason, venue and charity goes through this on its way into message
+    content or an embed (not into plain-text places such as button labels, footers or autocomplete,
+    which would show the backslashes). Apply it once: escaping escaped text shows the escapes.
+    """
+    escaped = _MARKDOWN.sub(r"\\\1", text)
+    escaped = _LINE_START.sub(lambda m: m[1] + _escape_line_start(m[2]), escaped)
+    return defuse_mentions(escaped)
+
+
 def name_key(name: str) -> str:
     """Return the key that matches unlinked nominees across categories and parties.
 
@@ -105,11 +128,12 @@ def name_key(name: str) -> str:
 
 
 def excerpt(text: str, limit: int = 40) -> str:
-    """Return the user's input shortened and defused, for quoting it back in a refusal.
+    """Return the user's input shortened and made inert, for quoting it back in a message.
 
-    A 2,000-character input must not make a reply longer than Discord allows, nor ping anyone.
+    A 2,000-character input must not make a reply longer than Discord allows, nor ping anyone, nor
+    render as Markdown.
     """
     tidy = _tidy(text)
     if len(tidy) > limit:
         tidy = tidy[: limit - 1].rstrip() + "…"
-    return defuse_mentions(tidy)
+    return inert(tidy)

@@ -18,6 +18,7 @@ from .callbacks import CallbackRoutes
 from .commands import CommandRoutes
 from .errors import NoResponse, SandboxError
 from .gateway import Gateway, GatewayStats
+from .ids import snowflake
 from .interactions import ChannelLike, InteractionBuilder, MessageLike, UserLike
 from .ratelimit import RateLimitConfig
 from .reply import InteractionReply
@@ -277,10 +278,23 @@ class DiscordSandbox:
         self._require_connected()
         self.world.interactions[record.id] = record
         self.world.interactions_by_token[record.token] = record
-        record.dispatched_at = time.monotonic()
+        # Discord's 3 s count from the interaction's creation, which may lie before its dispatch.
+        record.dispatched_at = time.monotonic() - record.created_ago
         self.world.dispatch("INTERACTION_CREATE", payload)
         self.world.changed()
         return await self._await_reply(record, timeout, wait_followup, since=len(self.world.acks))
+
+    @staticmethod
+    def _backdate(
+        built: tuple[InteractionRecord, dict[str, Any]], seconds: float
+    ) -> tuple[InteractionRecord, dict[str, Any]]:
+        """The interaction as Discord delivers it after a backlog: created ``seconds`` ago (its snowflake)."""
+        record, payload = built
+        if seconds:
+            record.id = snowflake(time.time() - seconds)
+            payload["id"] = str(record.id)
+            record.created_ago = seconds
+        return record, payload
 
     def _rejection(self, record: InteractionRecord, since: int) -> AckRecord | None:
         return next(
@@ -323,13 +337,16 @@ class DiscordSandbox:
         *,
         timeout: float = 5.0,
         wait_followup: bool = True,
+        created_ago: float = 0.0,
         options: dict[str, Any] | None = None,
         **values: Any,
     ) -> InteractionReply:
         """Run ``/command sub ...`` as ``user`` in ``channel``; keyword arguments are option values
         (records for users/channels/roles, :class:`Attachment` for files). ``options=`` takes values whose
-        names clash with this method's parameters."""
-        record, payload = self.builder.slash(user, channel, command, {**(options or {}), **values})
+        names clash with this method's parameters. ``created_ago`` delivers it that many seconds old."""
+        record, payload = self._backdate(
+            self.builder.slash(user, channel, command, {**(options or {}), **values}), created_ago
+        )
         return await self._deliver(record, payload, timeout, wait_followup)
 
     async def autocomplete(
@@ -360,9 +377,12 @@ class DiscordSandbox:
         *,
         timeout: float = 5.0,
         wait_followup: bool = True,
+        created_ago: float = 0.0,
     ) -> InteractionReply:
-        """Click the button ``custom_id`` on a recorded message."""
-        record, payload = self.builder.component(user, message, custom_id, None, want_select=False)
+        """Click the button ``custom_id`` on a recorded message (``created_ago``: delivered that old)."""
+        record, payload = self._backdate(
+            self.builder.component(user, message, custom_id, None, want_select=False), created_ago
+        )
         return await self._deliver(record, payload, timeout, wait_followup)
 
     async def select(

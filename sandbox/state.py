@@ -347,6 +347,8 @@ class InteractionRecord:
     channel_id: int
     payload: dict[str, Any]
     dispatched_at: float
+    #: Seconds the interaction had existed when it was dispatched (its snowflake is that much older).
+    created_ago: float = 0.0
     deliveries: int = 1
     callback_type: int | None = None
     acked_at: float | None = None

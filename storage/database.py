@@ -13,6 +13,11 @@ in the next transaction, each in its own savepoint (one member's refusal rolls b
 statements), and each caller is answered after the COMMIT that holds its work. `read(fn)` is the same
 one-trip call for a snapshot read. Durability is the connection's: every COMMIT is `synchronous=FULL`.
 
+A caller answering someone against a deadline (a Discord interaction) installs a `Deadline` in
+`answer_deadline` for its own task: the database then lets it know while it waits (so it can acknowledge in
+time) and asks it once more right before COMMIT (for `run`, right after its work, in its savepoint), so
+nothing is kept that its caller could not be told.
+
 Migrations are the numbered files in `storage/migrations/` (`0001_initial.sql`, ...). Each is applied
 in its own transaction together with `PRAGMA user_version`, so a crash leaves the database at a whole
 version, never between two.
@@ -25,12 +30,12 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import aiosqlite
 
@@ -50,9 +55,52 @@ GROUP_LIMIT = 256
 # (the wrap-up read while the party closes) joins that transaction instead of waiting on the lock.
 _current: ContextVar[Transaction | None] = ContextVar("lounge_transaction", default=None)
 
+# NO_SUCH_ID: sqlite3 refuses to bind an int outside SQLite's 64-bit INTEGER (OverflowError). Ids come from
+# custom_ids and options anyone can forge, and no row can carry such an id: a read finds nothing.
+
 
 class DatabaseUnavailable(Exception):
     """The database file cannot be opened or written; the message says which path and why."""
+
+
+class DatabaseBusy(Exception):
+    """Another process held the database for longer than `busy_timeout`; nothing was written."""
+
+
+class TooLate(Exception):
+    """The caller's deadline passed before COMMIT, so its work was rolled back: nothing changed."""
+
+
+class Deadline(Protocol):
+    """Someone waiting on this task's database work, who must hear back in time."""
+
+    def waiting(self) -> AbstractAsyncContextManager[None]:
+        """Held while this task waits for or uses the connection."""
+
+    async def may_commit(self) -> bool:
+        """Whether the caller can still be told the outcome; False rolls the transaction back."""
+
+    def answerable(self) -> Callable[[], bool] | None:
+        """For `run`: a check the database thread can make before keeping this task's work (True: keep
+        it), or None when this task answers no one."""
+
+
+# Set per task (see `Deadline`); None for the bot's own background work.
+answer_deadline: ContextVar[Deadline | None] = ContextVar("answer_deadline", default=None)
+
+
+@asynccontextmanager
+async def _no_wait() -> AsyncIterator[None]:
+    yield
+
+
+def _waiting() -> AbstractAsyncContextManager[None]:
+    deadline = answer_deadline.get()
+    return _no_wait() if deadline is None else deadline.waiting()
+
+
+def _busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
 
 @dataclass(frozen=True)
@@ -107,11 +155,13 @@ class Transaction(_Touches):
         await self._connection.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        rows = await self._connection.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+        return next(iter(await self.fetch_all(sql, params)), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        return list(await self._connection.execute_fetchall(sql, params))
+        try:
+            return list(await self._connection.execute_fetchall(sql, params))
+        except OverflowError:
+            return []  # see NO_SUCH_ID
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -132,10 +182,13 @@ class Work(_Touches):
         return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
 
     def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        return self._connection.execute(sql, params).fetchone()
+        return next(iter(self.fetch_all(sql, params)), None)
 
     def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        return self._connection.execute(sql, params).fetchall()
+        try:
+            return self._connection.execute(sql, params).fetchall()
+        except OverflowError:
+            return []  # see NO_SUCH_ID
 
     def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = self.fetch_one(sql, params)
@@ -148,6 +201,8 @@ class _Job(Generic[T]):
 
     fn: Callable[[Work], T]
     future: asyncio.Future[T]
+    # The caller's `Deadline.answerable()`: made on the database thread before the work is kept.
+    answerable: Callable[[], bool] | None = None
     work: Work | None = None
     result: Any = None
     error: BaseException | None = field(default=None)
@@ -253,12 +308,20 @@ class Database:
         if outer is not None:
             yield outer
             return
-        async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
+        async with _waiting(), self._lock:
+            try:
+                await self._connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if _busy(exc):
+                    raise DatabaseBusy(str(exc)) from exc
+                raise
             tx = Transaction(self._connection, self)
             token = _current.set(tx)
             try:
                 yield tx
+                deadline = answer_deadline.get()
+                if deadline is not None and not await deadline.may_commit():
+                    raise TooLate("the answer's deadline passed before COMMIT")
             except BaseException:
                 # BaseException too: a task cancelled mid-write must not leave the transaction open.
                 await self._connection.execute("ROLLBACK")
@@ -286,17 +349,20 @@ class Database:
             for party_id, topics in work.touched.items():
                 outer.touch(party_id, *topics)
             return work.result
-        job: _Job[T] = _Job(fn, asyncio.get_running_loop().create_future())
-        self._queued.append(job)
-        if self._committer is None or self._committer.done():
-            self._committer = asyncio.create_task(self._commit_queued(), name="group-commit")
-        return await job.future
+        deadline = answer_deadline.get()
+        answerable = deadline.answerable() if deadline is not None else None
+        async with _waiting():
+            job: _Job[T] = _Job(fn, asyncio.get_running_loop().create_future(), answerable)
+            self._queued.append(job)
+            if self._committer is None or self._committer.done():
+                self._committer = asyncio.create_task(self._commit_queued(), name="group-commit")
+            return await job.future
 
     async def read(self, fn: Callable[[Work], T]) -> T:
         """Runs `fn(work)` on the database thread in one snapshot (one trip, not one per statement)."""
         if self._joined() is not None:
             return await self._on_thread(lambda connection: fn(Work(connection)))
-        async with self._lock:
+        async with _waiting(), self._lock:
             return await self._on_thread(lambda connection: _read_on_thread(connection, fn))
 
     async def _on_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -320,6 +386,8 @@ class Database:
                 except BaseException as exc:
                     # The COMMIT itself failed (or this task was cancelled mid-flight): nobody's work is
                     # known to be stored, so nobody is told it is.
+                    if _busy(exc):
+                        exc = DatabaseBusy(str(exc))
                     cancelled = isinstance(exc, asyncio.CancelledError)
                     for job in group:
                         if job.future.done():
@@ -355,15 +423,16 @@ class Database:
             return await tx.fetch_one(sql, params)
         # execute_fetchall is one round trip to the database thread; execute, fetchone and close are three,
         # each waiting its turn on a busy event loop while the lock is held.
-        async with self._lock:
-            rows = await self._connection.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+        return next(iter(await self.fetch_all(sql, params)), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         if (tx := self._joined()) is not None:
             return await tx.fetch_all(sql, params)
-        async with self._lock:
-            return list(await self._connection.execute_fetchall(sql, params))
+        async with _waiting(), self._lock:
+            try:
+                return list(await self._connection.execute_fetchall(sql, params))
+            except OverflowError:
+                return []  # see NO_SUCH_ID
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -384,6 +453,8 @@ def _commit_group(connection: sqlite3.Connection, *, group: list[_Job[Any]]) -> 
             connection.execute("SAVEPOINT job")
             try:
                 job.result = job.fn(work)
+                if job.answerable is not None and not job.answerable():
+                    raise TooLate("the answer's deadline passed before COMMIT")
             except Exception as exc:
                 connection.execute("ROLLBACK TO job")
                 connection.execute("RELEASE job")

@@ -1,6 +1,7 @@
 """/party log's pages: the audit trail newest first, and its page buttons' custom_ids.
 
-The buttons are persistent: each custom_id carries the party and the page it shows, and the page is
+The buttons are persistent: each custom_id (`ui.custom_ids.LOG_PAGE_TEMPLATE`) carries the party and the
+page it shows, and the page is
 built again from storage on every click, so they keep working after a restart and show new entries.
 """
 
@@ -16,12 +17,7 @@ from ui.limits import EMBED_TITLE_MAX, LOUNGE_GOLD, clip
 from ui.paging import split_lines
 from ui.wording import NO_LOG, log_line
 
-LOG_PAGE_TEMPLATE = r"log:(?P<party_id>[0-9]+):(?P<page>[0-9]+)"
 LINES_PER_PAGE = 15
-
-
-def log_custom_id(party_id: int, page: int) -> str:
-    return f"log:{party_id}:{page}"
 
 
 def log_pages(entries: Sequence[LogEntry]) -> list[str]:

@@ -1,6 +1,6 @@
 """The ballot as members see it: /category list pages and the short lines that confirm ballot changes.
 
-Names are shown with their Markdown escaped and mentions defused, so a nominee called "*@everyone*"
+Names go through `rules.text.inert`, so a nominee called "*@everyone*"
 reads as typed and pings no one. Categories keep their display order; the winner of a decided category
 is marked with a trophy. Long ballots are split into pages that each stay within Discord's limits; a
 category is kept on one page unless it alone is too long for one.
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import discord
 
-from rules.text import defuse_mentions
+from rules.text import inert
 from storage.ballot import BallotCategory, ImportSummary, Nominee
 from ui.limits import CONTENT_MAX, EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX, LOUNGE_GOLD, clip
 from ui.paging import split_lines
@@ -24,11 +24,6 @@ CATEGORIES_PER_PAGE = 8
 EMPTY_BALLOT = "No categories yet. A host can add them with /category add or /category import."
 
 
-def shown(name: str) -> str:
-    """A user-typed name made safe to show: Markdown escaped, mentions defused."""
-    return defuse_mentions(discord.utils.escape_markdown(name))
-
-
 def count(number: int, singular: str, plural: str | None = None) -> str:
     """The number beside its word: "1 category", "26 categories"."""
     return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
@@ -37,13 +32,13 @@ def count(number: int, singular: str, plural: str | None = None) -> str:
 def nominee_line(nominee: Nominee, *, won: bool = False) -> str:
     linked = f" (<@{nominee.member_id}>)" if nominee.member_id is not None else ""
     if won:
-        return f"{TROPHY} **{shown(nominee.name)}**{linked}"
-    return f"• {shown(nominee.name)}{linked}"
+        return f"{TROPHY} **{inert(nominee.name)}**{linked}"
+    return f"• {inert(nominee.name)}{linked}"
 
 
 def _category_blocks(number: int, entry: BallotCategory) -> list[str]:
     """The category's lines as page-sized blocks; only a huge category needs more than one."""
-    header = f"**{number}. {shown(entry.category.name)}**"
+    header = f"**{number}. {inert(entry.category.name)}**"
     lines = [nominee_line(n, won=n.id == entry.winner_id) for n in entry.nominees] or ["*No nominees yet*"]
     blocks: list[str] = []
     current = [header]
@@ -68,7 +63,7 @@ def ballot_summary(ballot: Sequence[BallotCategory]) -> str:
 
 def ballot_pages(party_name: str, is_open: bool, ballot: Sequence[BallotCategory]) -> list[discord.Embed]:
     """The /category list pages: the summary, then each category with its nominees, winners marked."""
-    title = clip(f"The ballot: {party_name}" + ("" if is_open else " (closed)"), EMBED_TITLE_MAX)
+    title = clip(f"The ballot: {inert(party_name)}" + ("" if is_open else " (closed)"), EMBED_TITLE_MAX)
     if not ballot:
         return [discord.Embed(title=title, description=EMPTY_BALLOT, colour=LOUNGE_GOLD)]
     blocks = [block for number, entry in enumerate(ballot, 1) for block in _category_blocks(number, entry)]
@@ -88,7 +83,7 @@ def names_list(names: Sequence[str], limit: int = 1200) -> str:
     shown_names: list[str] = []
     size = 0
     for index, name in enumerate(names):
-        text = shown(name)
+        text = inert(name)
         if size + len(text) + 2 > limit:
             return ", ".join(shown_names) + f" and {len(names) - index:,} more"
         shown_names.append(text)
@@ -97,7 +92,7 @@ def names_list(names: Sequence[str], limit: int = 1200) -> str:
 
 
 def category_added(entry: BallotCategory, total: int) -> str:
-    text = f"Added **{shown(entry.category.name)}** to the ballot (category {total:,})"
+    text = f"Added **{inert(entry.category.name)}** to the ballot (category {total:,})"
     if entry.nominees:
         names = names_list([n.name for n in entry.nominees])
         text += f" with {count(len(entry.nominees), 'nominee')}: {names}"

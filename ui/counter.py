@@ -6,7 +6,7 @@ import discord
 
 from rules.fundraising import milestone_cents, next_milestone, progress_bar, progress_percent
 from rules.money import format_cents
-from rules.text import defuse_mentions, excerpt
+from rules.text import excerpt, inert
 from storage import Party
 from storage.fundraising import CounterFigures, ShownPledge
 from storage.outbox import OutgoingMessage
@@ -22,7 +22,7 @@ def counted(count: int, word: str, plural: str | None = None) -> str:
 
 
 def pledge_line(pledge: ShownPledge) -> str:
-    who = "an anonymous donor" if pledge.name is None else defuse_mentions(pledge.name)
+    who = "an anonymous donor" if pledge.name is None else inert(pledge.name)
     line = f"**{format_cents(pledge.amount_cents)}** from {who}"
     if pledge.note:
         line += f": “{excerpt(pledge.note, NOTE_EXCERPT)}”"
@@ -47,8 +47,9 @@ def milestone_text(raised_cents: int, goal_cents: int | None) -> str | None:
 def counter_embed(party: Party, figures: CounterFigures) -> discord.Embed:
     money = figures.money
     raised = money.raised_cents
-    embed = discord.Embed(title=clip(f"{party.name}: the fundraiser", EMBED_TITLE_MAX), colour=LOUNGE_GOLD)
-    cause = f" for {defuse_mentions(party.charity)}" if party.charity else ""
+    title = clip(f"{inert(party.name)}: the fundraiser", EMBED_TITLE_MAX)
+    embed = discord.Embed(title=title, colour=LOUNGE_GOLD)
+    cause = f" for {inert(party.charity)}" if party.charity else ""
     if party.goal_cents is not None:
         embed.description = (
             f"**{format_cents(raised)}** raised of the {format_cents(party.goal_cents)} "

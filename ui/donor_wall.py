@@ -7,32 +7,17 @@ from collections.abc import Sequence
 import discord
 
 from rules.money import format_cents
-from rules.text import defuse_mentions, excerpt
+from rules.text import excerpt, inert
 from rules.times import discord_timestamp
 from storage import Party
 from storage.fundraising import DonorWall, OwnPledge
 from ui.counter import counted, progress_line
 from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX, LOUNGE_GOLD, clip
 
-# "pledge:cancel:<pledge id>": the button that cancels one of the caller's unpaid pledges.
-CANCEL_PLEDGE_PREFIX = "pledge:cancel:"
-CANCEL_PLEDGE_TEMPLATE = r"pledge:cancel:(?P<pledge_id>[0-9]+)"
-# "pledge:edit:<pledge id>": the button that opens the form changing its amount and note.
-EDIT_PLEDGE_PREFIX = "pledge:edit:"
-EDIT_PLEDGE_TEMPLATE = r"pledge:edit:(?P<pledge_id>[0-9]+)"
-EDIT_FORM_PREFIX = "pledge:edit-form:"
 # Five rows of five buttons: the most one message can carry, two (cancel, edit) per pledge.
 CANCEL_BUTTONS_MAX = 12
 OWN_LINES_MAX = 25
 NOTE_EXCERPT = 40
-
-
-def cancel_custom_id(pledge_id: int) -> str:
-    return f"{CANCEL_PLEDGE_PREFIX}{pledge_id}"
-
-
-def edit_custom_id(pledge_id: int) -> str:
-    return f"{EDIT_PLEDGE_PREFIX}{pledge_id}"
 
 
 def edit_label(own: OwnPledge) -> str:
@@ -40,7 +25,7 @@ def edit_label(own: OwnPledge) -> str:
 
 
 def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
-    embed = discord.Embed(title=clip(f"Donor wall: {party.name}", EMBED_TITLE_MAX), colour=LOUNGE_GOLD)
+    embed = discord.Embed(title=clip(f"Donor wall: {inert(party.name)}", EMBED_TITLE_MAX), colour=LOUNGE_GOLD)
     header = (
         f"**{format_cents(wall.money.pledged_cents)}** pledged by {counted(wall.donor_count, 'donor')} · "
         f"{format_cents(wall.money.raised_cents)} raised with winners' dues · "
@@ -52,7 +37,7 @@ def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
             f"{format_cents(party.goal_cents)} goal"
         )
     lines = [
-        f"{rank}. {'Anonymous' if entry.name is None else defuse_mentions(entry.name)} · "
+        f"{rank}. {'Anonymous' if entry.name is None else inert(entry.name)} · "
         f"**{format_cents(entry.total_cents)}**"
         for rank, entry in enumerate(wall.entries, start=1)
     ]

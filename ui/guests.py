@@ -11,9 +11,9 @@ from collections.abc import Collection, Sequence
 import discord
 
 from rules.admission import places_left
+from rules.text import inert
 from storage import Party
 from storage.rsvps import GuestList, Rsvp
-from ui.invitation import safe_text
 from ui.limits import EMBED_DESCRIPTION_MAX, LOUNGE_GOLD, clip
 
 # With the title (at most 256) and the "Page n of m" footer, a page also stays under the 6,000 total.
@@ -28,13 +28,13 @@ def _plural(number: int, word: str) -> str:
 
 
 def _line(prefix: str, rsvp: Rsvp, winner_ids: Collection[int]) -> str:
-    text = f"{prefix} {safe_text(rsvp.display_name)}"
+    text = f"{prefix} {inert(rsvp.display_name)}"
     if rsvp.plus_ones:
         text += f" (+{rsvp.plus_ones})"
     if rsvp.user_id in winner_ids:
         text += f" {WINNER_MARK}"
     if rsvp.note:
-        text += f" — {safe_text(rsvp.note)}"
+        text += f" — {inert(rsvp.note)}"
     return clip(text, LINE_MAX)
 
 
@@ -95,7 +95,7 @@ def _paginate(head: Sequence[str], sections: list[tuple[str, list[str]]]) -> lis
 
 def guest_pages(party: Party, guests: GuestList, winner_ids: Collection[int]) -> list[discord.Embed]:
     """One embed per page; the first opens with the capacity and what the winner mark means."""
-    title = clip(f"Guest list · {party.name}", 256)
+    title = clip(f"Guest list · {inert(party.name)}", 256)
     if guests.empty:
         body = "Nobody has answered yet. Use the invitation's buttons or /rsvp."
         return [discord.Embed(title=title, description=body, colour=LOUNGE_GOLD)]

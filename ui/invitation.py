@@ -12,14 +12,13 @@ import discord
 
 from rules.admission import places_left
 from rules.money import format_cents
-from rules.text import defuse_mentions
+from rules.text import inert
 from storage import Party
 from storage.outbox import OutgoingMessage
 from storage.rsvps import Rsvp, RsvpCounts, RsvpOutcome, Status
+from ui.custom_ids import rsvp_custom_id
 from ui.limits import LOUNGE_GOLD, clip
 from ui.when import when_text
-
-RSVP_TEMPLATE = r"rsvp:(?P<party_id>[0-9]+):(?P<status>going|maybe|not_going)"
 
 # (status, button label, style), in the order the buttons appear.
 RSVP_BUTTONS: tuple[tuple[Status, str, discord.ButtonStyle], ...] = (
@@ -27,10 +26,6 @@ RSVP_BUTTONS: tuple[tuple[Status, str, discord.ButtonStyle], ...] = (
     ("maybe", "Maybe", discord.ButtonStyle.secondary),
     ("not_going", "Can't go", discord.ButtonStyle.danger),
 )
-
-
-def rsvp_custom_id(party_id: int, status: Status) -> str:
-    return f"rsvp:{party_id}:{status}"
 
 
 def rsvp_button(party_id: int, status: Status) -> discord.ui.Button[discord.ui.View]:
@@ -66,15 +61,16 @@ def counts_text(counts: RsvpCounts, capacity: int | None) -> str:
 
 
 def invitation_embed(party: Party, counts: RsvpCounts) -> discord.Embed:
-    title = f"You're invited: {party.name}" if party.is_open else f"{party.name} (RSVPs closed)"
-    charity = party.charity or "the party's charity"
+    name = inert(party.name)
+    title = f"You're invited: {name}" if party.is_open else f"{name} (RSVPs closed)"
+    charity = inert(party.charity) if party.charity else "the party's charity"
     embed = discord.Embed(title=clip(title, 256), colour=LOUNGE_GOLD)
     embed.description = (
         f"Losers get in free; winners donate {format_cents(party.winner_donation_cents)} to {charity}."
     )
     embed.add_field(name="When", value=when_text(party), inline=False)
-    embed.add_field(name="Where", value=party.venue or "Not set yet", inline=True)
-    embed.add_field(name="Charity", value=party.charity or "Not set yet", inline=True)
+    embed.add_field(name="Where", value=inert(party.venue or "") or "Not set yet", inline=True)
+    embed.add_field(name="Charity", value=inert(party.charity or "") or "Not set yet", inline=True)
     embed.add_field(name="RSVPs", value=counts_text(counts, party.capacity), inline=False)
     embed.set_footer(
         text="Answer with the buttons; /rsvp adds plus-ones or a note, /guests shows who's coming."
@@ -82,11 +78,6 @@ def invitation_embed(party: Party, counts: RsvpCounts) -> discord.Embed:
         else "RSVPs are closed."
     )
     return embed
-
-
-def safe_text(text: str) -> str:
-    """User text for a message body: markdown shown as typed, and no mention that could ping."""
-    return defuse_mentions(discord.utils.escape_markdown(text))
 
 
 def _plural(number: int, word: str) -> str:
@@ -100,7 +91,7 @@ def _bringing(rsvp: Rsvp) -> str:
 def rsvp_reply(party_name: str, outcome: RsvpOutcome) -> str:
     """The private answer to the member who RSVPed."""
     rsvp, previous = outcome.rsvp, outcome.previous
-    name = f"**{safe_text(party_name)}**"
+    name = f"**{inert(party_name)}**"
     if rsvp.confirmed:
         if previous is not None and previous.waiting:
             text = f"A place opened up: you're going to {name}{_bringing(rsvp)}!"
@@ -120,14 +111,14 @@ def rsvp_reply(party_name: str, outcome: RsvpOutcome) -> str:
     if previous is not None and previous.confirmed and not rsvp.confirmed:
         text += " Your place is free for the next guest."
     if rsvp.note:
-        text += f"\nYour note: {safe_text(rsvp.note)}"
+        text += f"\nYour note: {inert(rsvp.note)}"
     return text + "\nChange your answer any time with the invitation's buttons or /rsvp."
 
 
 def promotion_notice(mention: str, party_name: str, rsvp: Rsvp) -> str:
     """Tells a waitlisted member they got a place; `mention` is the only ping the message may carry."""
     return (
-        f"{mention} a place opened up at **{safe_text(party_name)}**: you're off the waitlist and "
+        f"{mention} a place opened up at **{inert(party_name)}**: you're off the waitlist and "
         f"going{_bringing(rsvp)}! Can't make it after all? Answer with /rsvp so the next in line gets in."
     )
 

@@ -1,4 +1,4 @@
-"""Discord's limits and this bot's custom_id prefixes, named once so renderers and tests share them."""
+"""Discord's limits, named once so renderers and tests share them (custom_ids: `ui.custom_ids`)."""
 
 from __future__ import annotations
 

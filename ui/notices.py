@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from rules.text import inert
 from rules.times import discord_timestamp
 from storage.outbox import DeliveryProblem, OutgoingMessage
-from ui.invitation import safe_text
 from ui.limits import EMBED_FIELD_VALUE_MAX, clip
 
 
@@ -12,7 +12,7 @@ def delivery_problem_notice(problem: DeliveryProblem) -> OutgoingMessage:
     """The DM to each named host when a channel stops taking the bot's posts (sent once per problem)."""
     return OutgoingMessage(
         content=(
-            f"I can't post for **{safe_text(problem.party_name)}** in <#{problem.channel_id}>: I'm "
+            f"I can't post for **{inert(problem.party_name)}** in <#{problem.channel_id}>: I'm "
             f"missing {problem.missing} there. What I couldn't post is kept and goes out by itself as soon "
             "as that is fixed; /party show lists what is still blocked."
         )

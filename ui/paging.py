@@ -1,7 +1,8 @@
 """Paging long lists (the guest list, the ballot) through Previous / Next buttons.
 
-Pages are built up front from plain data, each one an embed within Discord's limits; the buttons only
-swap which page is shown. Only the member who asked can turn the pages of their copy.
+Pages are built from plain data, each one an embed within Discord's limits. The buttons carry the page
+they lead to in their custom_id (`ui.custom_ids.PAGE_TEMPLATE`), so they keep working after a restart:
+a click rebuilds the list from the database and shows that page.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from collections.abc import Sequence
 
 import discord
 
+from ui.custom_ids import Listing, page_custom_id
 from ui.limits import EMBED_DESCRIPTION_MAX
-
-PAGE_TIMEOUT = 600.0
 
 
 def split_lines(
@@ -34,47 +34,33 @@ def split_lines(
     return pages
 
 
-class Pager(discord.ui.View):
-    """Shows `pages[index]` with Previous / Next; add the footer "Page n of m" itself."""
+def numbered(pages: Sequence[discord.Embed]) -> list[discord.Embed]:
+    """The pages with the footer "Page n of m" when there is more than one."""
+    pages = list(pages)
+    if len(pages) > 1:
+        for number, page in enumerate(pages, start=1):
+            page.set_footer(text=f"Page {number} of {len(pages)}")
+    return pages
 
-    def __init__(self, pages: Sequence[discord.Embed], owner_id: int) -> None:
-        super().__init__(timeout=PAGE_TIMEOUT)
-        self.pages = list(pages)
-        self.owner_id = owner_id
-        self.index = 0
-        for number, page in enumerate(self.pages, start=1):
-            page.set_footer(text=f"Page {number} of {len(self.pages)}")
-        self._sync_buttons()
 
-    @property
-    def first_page(self) -> discord.Embed:
-        return self.pages[0]
+def page_buttons(listing: Listing, party_id: int, owner_id: int, page: int, count: int) -> discord.ui.View:
+    """Previous / Next under page `page` (from 0) of `count`, as layout only.
 
-    @property
-    def needed(self) -> bool:
-        return len(self.pages) > 1
-
-    def _sync_buttons(self) -> None:
-        self.previous.disabled = self.index == 0
-        self.next.disabled = self.index >= len(self.pages) - 1
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                "These pages belong to whoever asked; run the command yourself to browse.", ephemeral=True
+    Clicks are answered by the pages cog's DynamicItem, which reads the page to show from the custom_id;
+    the view is stopped so discord.py does not also keep it as a listener.
+    """
+    view = discord.ui.View(timeout=None)
+    for label, target, step, disabled in (
+        ("Previous", page - 1, "prev", page <= 0),
+        ("Next", page + 1, "next", page >= count - 1),
+    ):
+        view.add_item(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                disabled=disabled,
+                custom_id=page_custom_id(listing, party_id, owner_id, max(0, min(count - 1, target)), step),
             )
-            return False
-        return True
-
-    async def _show(self, interaction: discord.Interaction, step: int) -> None:
-        self.index = max(0, min(len(self.pages) - 1, self.index + step))
-        self._sync_buttons()
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
-
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button[Pager]) -> None:
-        await self._show(interaction, -1)
-
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Pager]) -> None:
-        await self._show(interaction, +1)
+        )
+    view.stop()
+    return view

@@ -9,6 +9,7 @@ import discord
 from rules.fundraising import progress_bar, progress_percent
 from rules.money import format_cents
 from rules.tallies import Tally
+from rules.text import inert
 from storage import Party
 from storage.fundraising import CounterFigures
 from storage.rsvps import RsvpCounts
@@ -28,15 +29,15 @@ class NightSoFar:
 
 
 def party_card(party: Party, night: NightSoFar | None = None) -> discord.Embed:
-    title = party.name if party.is_open else f"{party.name} (closed)"
+    title = inert(party.name) if party.is_open else f"{inert(party.name)} (closed)"
     embed = discord.Embed(title=clip(title, 256), colour=LOUNGE_GOLD)
-    charity = party.charity or "the party's charity"
+    charity = inert(party.charity) if party.charity else "the party's charity"
     embed.description = (
         f"Losers get in free; winners donate {format_cents(party.winner_donation_cents)} to {charity}."
     )
     embed.add_field(name="When", value=when_text(party), inline=False)
-    embed.add_field(name="Where", value=party.venue or "Not set yet", inline=True)
-    embed.add_field(name="Charity", value=party.charity or "Not set yet", inline=True)
+    embed.add_field(name="Where", value=inert(party.venue or "") or "Not set yet", inline=True)
+    embed.add_field(name="Charity", value=inert(party.charity or "") or "Not set yet", inline=True)
     if party.goal_cents is not None:
         embed.add_field(name="Goal", value=format_cents(party.goal_cents), inline=True)
     if party.capacity is not None:

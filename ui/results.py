@@ -9,6 +9,7 @@ import discord
 from rules.dues import DuesStatus
 from rules.money import format_cents
 from rules.tallies import Tally, passed_over_text
+from rules.text import inert
 from storage import Party
 from storage.dues import Dues
 from storage.outbox import OutgoingMessage
@@ -33,7 +34,7 @@ def _and(items: Sequence[str]) -> str:
 def nominee_label(nominee: Nominee) -> str:
     """A linked nominee shows as mentions of its members (embeds never ping); others by name."""
     members = _members(nominee)
-    return _and([f"<@{m}>" for m in members]) if members else nominee.name
+    return _and([f"<@{m}>" for m in members]) if members else inert(nominee.name)
 
 
 def is_several(nominee: Nominee) -> bool:
@@ -43,7 +44,7 @@ def is_several(nominee: Nominee) -> bool:
 
 def wins(nominee: Nominee) -> str:
     """"Amy wins", "Tina Fey & Tracey Wigfield win"."""
-    return f"**{nominee.name}** {'win' if is_several(nominee) else 'wins'}"
+    return f"**{inert(nominee.name)}** {'win' if is_several(nominee) else 'wins'}"
 
 
 def announcement(
@@ -51,9 +52,9 @@ def announcement(
 ) -> discord.Embed:
     """The result as the room reads it; `dues` are the winning members' dues as they stand now."""
     winner = result.winner
-    embed = discord.Embed(title=clip(f"🏆 {result.category_name}", 256), colour=LOUNGE_GOLD)
-    charity = party.charity or "the night's charity"
-    lines = [f"And the winner is… **{winner.name}**!"]
+    embed = discord.Embed(title=clip(f"🏆 {inert(result.category_name)}", 256), colour=LOUNGE_GOLD)
+    charity = inert(party.charity) if party.charity else "the night's charity"
+    lines = [f"And the winner is… **{inert(winner.name)}**!"]
     members = _members(winner)
     if members:
         status = {d.user_id: d.status for d in dues}
@@ -89,10 +90,11 @@ def withdrawn(original: discord.Embed) -> discord.Embed:
 
 
 def correction(result: Result, reason: str | None, still_winner: bool, tally: Tally) -> discord.Embed:
-    embed = discord.Embed(title=clip(f"Correction: {result.category_name}", 256), colour=CORRECTION_RED)
-    lines = [f"The result for {result.category_name} ({result.winner.name}) has been withdrawn."]
+    category = inert(result.category_name)
+    embed = discord.Embed(title=clip(f"Correction: {category}", 256), colour=CORRECTION_RED)
+    lines = [f"The result for {category} ({inert(result.winner.name)}) has been withdrawn."]
     if reason:
-        lines.append(f"Reason: {reason}")
+        lines.append(f"Reason: {inert(reason)}")
     if _members(result.winner):
         lines.append(
             f"{nominee_label(result.winner)} still holds another win tonight."
@@ -110,7 +112,7 @@ def leaderboard(
 ) -> discord.Embed:
     embed = discord.Embed(title="The Losers' Board", colour=LOUNGE_GOLD)
     embed.description = "Every announced category passes over every nominee who didn't win it."
-    heading = f"Tonight: {party.name}" if party is not None else "Tonight"
+    heading = f"Tonight: {inert(party.name)}" if party is not None else "Tonight"
     embed.add_field(name=clip(heading, 256), value=_ranking(tonight), inline=False)
     embed.add_field(name="All time in this server", value=_ranking(all_time), inline=False)
     return embed
@@ -122,7 +124,7 @@ def _ranking(rows: Sequence[PassedOver]) -> str:
     lines = []
     for place, row in enumerate(rows):
         marker = MEDALS[place] if place < len(MEDALS) else f"{place + 1}."
-        who = f"<@{row.member_id}>" if row.member_id is not None else row.name
+        who = f"<@{row.member_id}>" if row.member_id is not None else inert(row.name)
         lines.append(f"{marker} {who}: {passed_over_text(row.times, row.categories)}")
     return clip("\n".join(lines), EMBED_FIELD_VALUE_MAX)
 

@@ -9,6 +9,7 @@ import discord
 from rules.fundraising import progress_percent
 from rules.money import format_cents
 from rules.tallies import Tally
+from rules.text import inert
 from storage import Party, WrapupFacts
 from storage.dues import Bottle, Dues
 from storage.fundraising import CounterFigures
@@ -54,8 +55,8 @@ def wrapup_embed(
     bottles: Sequence[Bottle],
     owed: Sequence[Dues],
 ) -> discord.Embed:
-    embed = discord.Embed(title=clip(f"That's a wrap: {party.name}", 256), colour=LOUNGE_GOLD)
-    charity = party.charity or "the night's charity"
+    embed = discord.Embed(title=clip(f"That's a wrap: {inert(party.name)}", 256), colour=LOUNGE_GOLD)
+    charity = inert(party.charity) if party.charity else "the night's charity"
     money = figures.money
     raised = f"**{format_cents(money.raised_cents)}** raised for {charity}"
     if party.goal_cents:
@@ -70,11 +71,12 @@ def wrapup_embed(
     embed.set_image(url=f"attachment://{CHART_FILENAME}")
     embed.set_footer(text="RSVPs and pledges are closed. Thank you for coming, losers and winners alike.")
     winners = [
-        f"🏆 {r.category_name}: " + (f"<@{r.winner.member_id}>" if r.winner.member_id else r.winner.name)
+        f"🏆 {inert(r.category_name)}: "
+        + (f"<@{r.winner.member_id}>" if r.winner.member_id else inert(r.winner.name))
         for r in results
     ]
     _add_list(embed, "Winners", winners, "No results were announced.")
-    bottle_lines = [f"🍾 {b.engraving}" for b in bottles]
+    bottle_lines = [f"🍾 {inert(b.engraving)}" for b in bottles]
     _add_list(embed, "Bottles to engrave", bottle_lines, "None yet: no winner has paid their dues.")
     owed_lines = [f"<@{d.user_id}>: {format_cents(d.amount_cents)}" for d in owed]
     _add_list(embed, "Dues still owed", owed_lines, "None: every winner settled up.")

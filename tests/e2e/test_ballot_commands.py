@@ -198,7 +198,9 @@ async def test_the_emmys_ballot_imports_in_one_go_and_lists_in_pages(lounge: Lou
     other = await sb.click(lounge.guests[1], message_id, next_button["custom_id"])
     assert other.ephemeral and "belong to whoever asked" in other.content
     for number in range(2, total + 1):
-        turned = await sb.click(guest, message_id, next_button["custom_id"])
+        # The buttons carry the page they lead to: click the Next the message shows now.
+        next_id = sb.message(message_id).components[0]["components"][1]["custom_id"]
+        turned = await sb.click(guest, message_id, next_id)
         assert turned.error is None
         page = turned.embeds[0]
         assert page["footer"]["text"] == f"Page {number} of {total}"

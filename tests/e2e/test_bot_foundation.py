@@ -95,7 +95,8 @@ async def test_user_text_never_pings(lounge: Lounge) -> None:
         name="@everyone party", venue=f"<@{lounge.guests[0].id}>'s place @here",
     )
     assert r.error is None
-    assert "@everyone party" in r.embeds[0]["title"]
+    # Shown as typed, with a zero-width space after the "@" so that it could not ping even in content.
+    assert r.embeds[0]["title"] == "@\u200beveryone party"
     assert not r.message_record.pinged.any
 
 

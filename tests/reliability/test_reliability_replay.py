@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import discord
 from conftest import Lounge
 from reliability_kit import (
     FAILURE_TEXT,
@@ -29,8 +30,10 @@ async def assert_applied_once(lounge: Lounge, reply: InteractionReply) -> None:
     await settle_background(lounge)
     before = await snapshot(lounge.store)
     shown = public_messages(lounge)
-    again = await lounge.sb.redeliver(reply)
-    assert again.error is None, again.error
+    age = (discord.utils.utcnow() - discord.utils.snowflake_time(reply.interaction_id)).total_seconds()
+    again = await lounge.sb.redeliver(reply, timeout=1.0 if age > 2.5 else 5.0)
+    # Redelivered past Discord's 3 s (a slow machine), the bot rightly ignores it: no answer could land.
+    assert again.error is None or age > 2.5, again.error
     await settle_background(lounge)
     assert await snapshot(lounge.store) == before
     # The second answer was Discord's to refuse (already acknowledged): the member saw one answer.
@@ -40,10 +43,12 @@ async def assert_applied_once(lounge: Lounge, reply: InteractionReply) -> None:
 
 
 async def settle_background(lounge: Lounge) -> None:
-    """Lets the counter's refresh finish, the one background task that may write (milestones, reposts)."""
+    """Lets the background writers finish: the counter's refresh (milestones, reposts) and the outbox
+    (recording what it delivered)."""
     bot = lounge.runner.bot
     assert bot is not None
     await bot.counters.refresher.settle()
+    await bot.outbox.settle()
 
 
 async def test_every_state_changing_command_redelivered_is_applied_once(lounge: Lounge) -> None:

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rules import Refusal
-from rules.text import clean_name, clean_note, defuse_mentions, excerpt, name_key
+from rules.text import clean_name, clean_note, defuse_mentions, excerpt, inert, name_key
 
 ZWSP = "\u200b"
 
@@ -178,3 +178,38 @@ def test_excerpt_is_short_and_defused():
 
 def test_short_excerpt_is_unchanged():
     assert excerpt(" abc ") == "abc"
+
+
+# --- inert ---
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("[Claim your free drink](https://evil.example/x)", r"\[Claim your free drink\](https://evil.example/x)"),
+        ("**BOLD** [x](https://e.x)", r"\*\*BOLD\*\* \[x\](https://e.x)"),
+        ("__u__ ~~s~~ ||spoiler|| `code` a\\b", r"\_\_u\_\_ \~\~s\~\~ \|\|spoiler\|\| \`code\` a\\b"),
+        ("# Heading", r"\# Heading"),
+        ("-# subtext", r"\-# subtext"),
+        ("> quote", r"\> quote"),
+        ("- item", r"\- item"),
+        ("1. item", r"1\. item"),
+        ("<t:1700000000:R> <https://e.x>", r"\<t:1700000000:R> \<https://e.x>"),
+        # What carries no meaning mid-line reads as typed, without backslashes.
+        ("Jean-Luc's Room #5, 12.5 > 3", "Jean-Luc's Room #5, 12.5 > 3"),
+        ("Zoë 🏆", "Zoë 🏆"),
+    ],
+)
+def test_inert_escapes_markdown_and_masked_links(typed: str, shown: str) -> None:
+    assert inert(typed) == shown
+
+
+def test_inert_defuses_mentions() -> None:
+    assert inert("@everyone @here <@123>") == f"@{ZWSP}everyone @{ZWSP}here \\<{ZWSP}@123>"
+
+
+@given(st.text(max_size=200))
+def test_inert_leaves_no_unescaped_masked_link_or_emphasis(text: str) -> None:
+    shown = inert(text)
+    assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", shown)
+    assert "**" not in shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import discord
 import pytest
 
 from sandbox import Attachment, DiscordSandbox, NoResponse, SandboxError
@@ -139,3 +140,15 @@ async def test_more_than_25_autocomplete_choices_are_refused(sb: DiscordSandbox,
             setup.host, setup.chan, "result announce", focused="winner", category="Many", winner=""
         )
     assert (sb.acks[-1].status, sb.acks[-1].error_code) == (400, 50035)
+
+
+async def test_an_interaction_delivered_old_carries_an_old_snowflake_and_its_deadline(
+    sb: DiscordSandbox, setup, bot
+):
+    reply = await sb.slash(setup.amy, setup.chan, "ping", created_ago=4.0)
+    created = discord.utils.snowflake_time(reply.record.id)
+    assert 3.9 < (discord.utils.utcnow() - created).total_seconds() < 6
+    # Discord's 3 s count from creation: the answer to a 4 s old interaction is refused.
+    assert reply.type is None and "10062" in reply.error
+    fresh = await sb.slash(setup.amy, setup.chan, "ping")
+    assert fresh.content == "pong" and fresh.record.id > reply.record.id
