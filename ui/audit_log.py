@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
+from rules.text import inert
 from storage import Party
 from storage.audit import LogEntry
 from ui.limits import EMBED_TITLE_MAX, LOUNGE_GOLD, clip
@@ -29,7 +30,7 @@ def log_pages(entries: Sequence[LogEntry]) -> list[str]:
 def log_embed(party: Party, pages: Sequence[str], index: int) -> discord.Embed:
     index = max(0, min(index, len(pages) - 1))
     embed = discord.Embed(
-        title=clip(f"Log: {party.name}", EMBED_TITLE_MAX), colour=LOUNGE_GOLD, description=pages[index]
+        title=clip(f"Log: {inert(party.name)}", EMBED_TITLE_MAX), colour=LOUNGE_GOLD, description=pages[index]
     )
     embed.set_footer(text=f"Newest first · page {index + 1} of {len(pages)}")
     return embed
