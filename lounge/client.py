@@ -39,6 +39,8 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.fundraising",
     "cogs.results",
     "cogs.reminders",
+    "cogs.predictions",
+    "cogs.ledger",
     "cogs.privacy",
     "cogs.help",
 )

@@ -10,15 +10,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storage.arrivals import ArrivalStore
+from storage.audit import AuditStore
 from storage.ballot import BallotStore
 from storage.closing import WrapupFacts, close_party
 from storage.database import Database, DatabaseUnavailable
 from storage.dues import DuesStore
 from storage.fundraising import FundraisingStore
+from storage.ledger import LedgerStore
 from storage.meta import MetaStore
 from storage.outbox import OutboxStore, OutgoingMessage
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
+from storage.predictions import PredictionStore
 from storage.privacy import PrivacyStore
 from storage.reminders import ReminderStore
 from storage.reports import ReportStore
@@ -29,17 +32,20 @@ from storage.screens import ScreenStore
 
 __all__ = [
     "ArrivalStore",
+    "AuditStore",
     "BallotStore",
     "Database",
     "DatabaseUnavailable",
     "DuesStore",
     "FundraisingStore",
+    "LedgerStore",
     "OutboxStore",
     "Party",
     "PartyMessage",
     "PartyMessageStore",
     "PartySettings",
     "PartyStore",
+    "PredictionStore",
     "PrivacyStore",
     "ReminderStore",
     "ReportStore",
@@ -65,6 +71,9 @@ class Storage:
         self.arrivals = ArrivalStore(database)
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
+        self.predictions = PredictionStore(database)
+        self.ledger = LedgerStore(database)
+        self.audit = AuditStore(database)
         self.outbox = OutboxStore(database)
         self.screens = ScreenStore(database)
         self.privacy = PrivacyStore(database)
@@ -77,10 +86,15 @@ class Storage:
         return cls(await Database.open(path, migrate=migrate))
 
     async def close_party(
-        self, party_id: int, *, channel_id: int, compose: Callable[[WrapupFacts], OutgoingMessage]
+        self,
+        party_id: int,
+        *,
+        channel_id: int,
+        compose: Callable[[WrapupFacts], OutgoingMessage],
+        by: int | None = None,
     ) -> tuple[Party, int]:
-        """Closes the night and queues its wrap-up together (see storage.closing)."""
-        return await close_party(self, party_id, channel_id=channel_id, compose=compose)
+        """Closes the night and queues its wrap-up together (see storage.closing); `by` goes in the log."""
+        return await close_party(self, party_id, channel_id=channel_id, compose=compose, by=by)
 
     async def close(self) -> None:
         await self.database.close()

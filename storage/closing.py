@@ -16,6 +16,7 @@ from storage.dues import Bottle, Dues
 from storage.fundraising import CounterFigures
 from storage.outbox import OutgoingMessage, post_in_channel
 from storage.parties import Party
+from storage.predictions import Leaderboard
 from storage.reports import MoneyEvent
 from storage.results import Result
 
@@ -34,17 +35,23 @@ class WrapupFacts:
     bottles: list[Bottle]
     outstanding: list[Dues]
     timeline: list[MoneyEvent]
+    predictions: Leaderboard
 
 
 async def close_party(
-    store: Storage, party_id: int, *, channel_id: int, compose: Callable[[WrapupFacts], OutgoingMessage]
+    store: Storage,
+    party_id: int,
+    *,
+    channel_id: int,
+    compose: Callable[[WrapupFacts], OutgoingMessage],
+    by: int | None = None,
 ) -> tuple[Party, int]:
     """Closes the party and queues its wrap-up in `channel_id`; returns the party and the outbox row.
 
     :raises Refusal: it was already closed.
     """
     async with store.database.transaction() as tx:
-        party = await store.parties.close(party_id)
+        party = await store.parties.close(party_id, by=by)
         facts = WrapupFacts(
             party,
             await store.fundraising.counter_figures(party_id),
@@ -53,6 +60,7 @@ async def close_party(
             await store.dues.bottles(party_id),
             await store.dues.outstanding(party_id),
             await store.reports.money_timeline(party_id),
+            await store.predictions.leaderboard(party_id),
         )
         row_id = await post_in_channel(
             tx, party_id=party_id, channel_id=channel_id, message=compose(facts), kind=WRAPUP
