@@ -184,12 +184,20 @@ class OutboxDelivery:
         next_blocked = time.monotonic() + self.blocked_retry
         while True:
             self._wake.clear()
-            if self._retry_blocked or time.monotonic() >= next_blocked:
-                self._retry_blocked = False
-                next_blocked = time.monotonic() + self.blocked_retry
-                await self._dispatch(await self.bot.store.outbox.pending(blocked=True))
-            await self._dispatch(await self.bot.store.outbox.pending())
+            try:
+                if self._retry_blocked or time.monotonic() >= next_blocked:
+                    self._retry_blocked = False
+                    next_blocked = time.monotonic() + self.blocked_retry
+                    await self._dispatch(await self.bot.store.outbox.pending(blocked=True))
+                await self._dispatch(await self.bot.store.outbox.pending())
+            except Exception:
+                # The loop must outlive one bad pass (a locked database, say): the rows stay stored.
+                log.exception("Reading the outbox failed; trying again shortly")
+                await asyncio.sleep(self.failed_retry)
+                continue
             now = time.monotonic()
+            # A due retry whose row was not in this batch is simply eligible next time.
+            self._not_before = {row: due for row, due in self._not_before.items() if due > now}
             timeout = min([next_blocked, *self._not_before.values()]) - now
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), max(timeout, 0.01))
@@ -240,10 +248,12 @@ class OutboxDelivery:
                 await self._drop(item, exc)
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             await self._retry_later(item, exc)
-        except RuntimeError:
-            # The pacer closed under us: the bot is stopping, and the next start sends the row.
-            if not self.bot.is_closed():
-                raise
+        except Exception:
+            if self.bot.is_closed():
+                return  # the pacer closed under us: the next start sends the row
+            log.exception("Delivering the %s (outbox row %s) failed", item.kind, item.id)
+            self._not_before[item.id] = time.monotonic() + FAILED_RETRY_CAP
+            self.wake()
 
     async def _post(self, item: OutboxItem, channel_id: int) -> None:
         channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.text)

@@ -5,7 +5,8 @@ reports them under different rate-limit buckets, so discord.py cannot see one ro
 other's budget. The live counter, the invitation's counts and the announcements in one channel would
 trip the limit together; this pacer keeps all of them under it.
 
-Writes in a channel go out one at a time in the order they were asked for, spread about
+Writes in a channel go out one at a time in the order they were asked for (edits of messages already
+shown first: see `_next`), spread about
 `window / limit` apart (a second at Discord's figure) rather than five at once and then a five-second
 pause: a live counter then trails the last change by about a second, never by a whole window. An edit
 of a message that is still waiting in the queue is replaced by the newer edit (which keeps the older
@@ -36,6 +37,8 @@ class _Job:
     edit_of: int | None
     shows: str | None = None
     waiters: list[asyncio.Future[Any]] = field(default_factory=list)
+    # How often an edit went ahead of this post; once is the most it waits for.
+    passed_over: int = 0
 
 
 @dataclass
@@ -135,13 +138,16 @@ class ChannelPacer:
 
     async def _drain(self, lane: _Lane) -> None:
         while lane.queue:
-            job = lane.queue[0]
+            job = self._next(lane)
             if self._unchanged(job):
-                lane.queue.popleft()
+                lane.queue.remove(job)
                 self._skip(lane, job)
                 continue
             await self._wait_for_budget(lane)
-            job = lane.queue.popleft()
+            job = self._next(lane)
+            if job is not lane.queue[0]:
+                lane.queue[0].passed_over += 1
+            lane.queue.remove(job)
             if job.edit_of is not None:
                 lane.queued_edits.pop(job.edit_of, None)
             if self._unchanged(job):
@@ -167,6 +173,16 @@ class ChannelPacer:
                     waiter.set_result(outcome[1])
                 else:
                     waiter.set_exception(outcome[1])
+
+    @staticmethod
+    def _next(lane: _Lane) -> _Job:
+        # An edit of a message already shown may go once before a post waiting with it: the post (a
+        # milestone, an announcement) waits a second, the live figures do not wait behind it. Only once,
+        # so a steady stream of edits never starves the posts.
+        head = lane.queue[0]
+        if head.edit_of is not None or head.passed_over:
+            return head
+        return next((job for job in lane.queue if job.edit_of is not None), head)
 
     def _unchanged(self, job: _Job) -> bool:
         return job.edit_of is not None and job.shows is not None and self._shown.get(job.edit_of) == job.shows

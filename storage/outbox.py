@@ -193,8 +193,9 @@ class OutboxStore:
         """Rows still to deliver, oldest first: the unblocked ones, or (`blocked=True`) the oldest
         blocked row of each channel, which a retry tries first."""
         where = "o.blocked_code IS NULL" if not blocked else (
-            "o.id IN (SELECT min(id) FROM outbox WHERE blocked_code IS NOT NULL AND delivered_at IS NULL "
-            "AND dropped_at IS NULL GROUP BY coalesce(channel_id, -user_id))"
+            "o.id IN (SELECT min(b.id) FROM outbox b LEFT JOIN outbox bt ON bt.id = b.edit_of "
+            "WHERE b.blocked_code IS NOT NULL AND b.delivered_at IS NULL AND b.dropped_at IS NULL "
+            "GROUP BY coalesce(b.channel_id, bt.delivered_channel_id, -b.user_id))"
         )
         async with self._db.transaction() as tx:
             rows = await tx.fetch_all(

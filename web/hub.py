@@ -91,7 +91,8 @@ class ScreenHub:
     async def join(self, party_id: int, token: str, request: web.Request, response: web.StreamResponse
                    ) -> Viewer:
         """Adds a prepared event stream to the party's viewers; it gets the current snapshot at once."""
-        transport = request.transport if isinstance(request.transport, asyncio.Transport) else None
+        # Not an isinstance check: uvloop's transports (the bot's loop, bot.py) do not subclass asyncio's.
+        transport = request.transport
         viewer = Viewer(party_id, token, response, transport)
         room = self._rooms.get(party_id)
         if room is None:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
 
+import aiohttp
+
 from lounge import VERSION
 from lounge.client import BOT_PERMISSIONS
+from offline.events import EventStream
 from offline.runner import PROJECT_DIR, BotProcess
 from sandbox import MANAGE_GUILD, DiscordSandbox
 from storage.database import list_migrations
@@ -200,3 +204,30 @@ async def test_make_run_without_a_token_shows_only_the_bots_line(tmp_path: Path)
     output, _ = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode != 0
     assert_one_clear_line(output.decode(), "DISCORD_TOKEN is not set")
+
+
+async def test_the_bot_process_serves_the_screen_on_its_own_event_loop(
+    sandbox: DiscordSandbox, tmp_path: Path
+) -> None:
+    """bot.py runs uvloop where it is installed, whose transports are not asyncio's classes: the screen's
+    event stream must still deliver (it once dropped every viewer under uvloop)."""
+    guild = sandbox.add_guild("Lounge")
+    channel = sandbox.add_channel(guild, "party")
+    host = sandbox.add_member(guild, "tina", permissions=MANAGE_GUILD)
+    bot = BotProcess(sandbox, tmp_path / "lounge.db", tmp_path / "bot.log")
+    await bot.start()
+    try:
+        assert (await sandbox.slash(host, channel, "party create", name="Screen night")).content.startswith(
+            "The party is open."
+        )
+        r = await sandbox.slash(host, channel, "pledge", amount="12.50")
+        assert r.content.startswith("Thank you")
+        r = await sandbox.slash(host, channel, "party screen")
+        link = re.search(r"<(http://127\.0\.0\.1:[0-9]+/screen/[A-Za-z0-9_-]+)>", r.content)
+        assert link is not None, r.content
+        events = link.group(1) + "/events"
+        async with aiohttp.ClientSession() as session, EventStream(session, events) as stream:
+            snapshot = await stream.next(timeout=10.0)
+        assert snapshot["pledges"] == 1
+    finally:
+        await bot.stop()

@@ -115,7 +115,13 @@ async def test_privacy_forget_erases_the_callers_words_keeps_the_money_and_touch
     # Her freed place went to Carol, first on the waitlist: that is the only other row that changed.
     carol_rsvp = await lounge.store.rsvps.get(pledge["party_id"], carol.id)
     assert carol_rsvp is not None and carol_rsvp.confirmed
-    assert set(removed) | set(added) <= {"rsvps", "pledges", "payments", "processed_interactions", "outbox"}
+    # member_money is the aggregates' copy of her newest pledge's name (migration 0005): renamed too.
+    assert set(removed) | set(added) <= {
+        "rsvps", "pledges", "payments", "processed_interactions", "outbox", "member_money"
+    }
+    assert await db.fetch_value("SELECT display_name FROM member_money WHERE user_id = ?", (amy.id,)) == (
+        FORMER_GUEST
+    )
     # ...and she is told, through the outbox, like any member moved off the waitlist.
     told = await db.fetch_all("SELECT kind, user_id, content FROM outbox WHERE kind = 'promotion'")
     assert [(row["user_id"], "Private night" in row["content"]) for row in told] == [(carol.id, True)]

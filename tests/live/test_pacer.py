@@ -144,3 +144,27 @@ async def test_an_edit_identical_to_what_the_message_shows_is_skipped() -> None:
     assert sent == ["post: total 10", "total 20", "total 20, unlabelled", "total 20 once more"]
     assert pacer.skipped_edits == 2
     await pacer.close()
+
+
+async def test_an_edit_goes_once_before_a_waiting_post_never_more() -> None:
+    """The live figures don't wait behind a milestone post, and a stream of edits can't starve it."""
+    pacer = ChannelPacer(limit=5, window=0.5, margin=0.0, fresh_start=True)
+    sent: list[str] = []
+
+    def write(text: str):
+        async def run() -> str:
+            sent.append(text)
+            return text
+
+        return run
+
+    first = asyncio.create_task(pacer.send(8, write("counter edit 1")))
+    await asyncio.sleep(0)  # the first write is out; the rest wait for the spacing
+    queued = [
+        asyncio.create_task(pacer.send(8, write("milestone"))),
+        asyncio.create_task(pacer.edit(8, 1, write("counter edit 2"))),
+        asyncio.create_task(pacer.edit(8, 2, write("invitation edit"))),
+    ]
+    await asyncio.wait_for(asyncio.gather(first, *queued), 5)
+    assert sent == ["counter edit 1", "counter edit 2", "milestone", "invitation edit"]
+    await pacer.close()

@@ -122,6 +122,10 @@ async def run_and_check(night: Night, reply_to: Any, succeeded: Any) -> Interact
     """Runs one interaction and checks the rule: success as promised, or a private refusal that changed
     nothing. Returns the reply for command-specific checks."""
     store = night.lounge.store
+    bot = night.lounge.runner.bot
+    assert bot is not None
+    # An earlier success may still be recording its post's delivery; that is not this command's change.
+    await bot.outbox.settle()
     before = await snapshot(store)
     r: InteractionReply = await reply_to()
     assert_clean_answer(r)

@@ -11,7 +11,7 @@ import pytest
 from conftest import Lounge
 from reliability_kit import assert_clean_answer, lift_pacing
 
-from sandbox import Message
+from sandbox import ADMINISTRATOR, Message
 from sandbox.permissions import ATTACH_FILES, DEFAULT_EVERYONE, SEND_MESSAGES
 
 
@@ -98,12 +98,13 @@ async def test_posts_wait_for_a_lost_permission_and_the_hosts_are_told_once(
     assert "Can't post" not in {f["name"] for f in r.embeds[0]["fields"]}
     assert len(sb.dms(host)) == 2
 
-    # Without Attach Files the wrap-up (which carries its chart) waits too, and then goes out whole.
+    # Without Attach Files the wrap-up (which carries its chart) waits too, and then goes out whole;
+    # this time the fix is on the role (Administrator back: GUILD_ROLE_UPDATE), not the channel.
     sb.set_channel_permissions(lounge.announcements, role, deny=ATTACH_FILES)
     r = await sb.slash(host, channel, "party close")
     assert_clean_answer(r)
     assert "missing Attach Files" in r.content, r.content
-    sb.set_channel_permissions(lounge.announcements, role)
+    sb.set_role_permissions(role, ADMINISTRATOR)
     wrapup = await sb.wait_until(
         lambda: [m for m in sb.messages(lounge.announcements) if m.attachments], 5, "the wrap-up"
     )

@@ -43,10 +43,12 @@ async def assert_applied_once(lounge: Lounge, reply: InteractionReply) -> None:
 
 
 async def settle_background(lounge: Lounge) -> None:
-    """Lets the counter's refresh finish, the one background task that may write (milestones, reposts)."""
+    """Lets the background writers finish: the counter's refresh (milestones, reposts) and the outbox
+    (recording what it delivered)."""
     bot = lounge.runner.bot
     assert bot is not None
     await bot.counters.refresher.settle()
+    await bot.outbox.settle()
 
 
 async def test_every_state_changing_command_redelivered_is_applied_once(lounge: Lounge) -> None:
