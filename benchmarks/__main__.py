@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import ceiling, growth, scene, screen, startup
+from benchmarks import ceiling, growth, predictions, scene, screen, startup
 from benchmarks.load import MIX, PLEDGES_ONLY, LoadGenerator, Phase
 from benchmarks.report import growth_table, phase_line, render
 from sandbox import DiscordSandbox
@@ -41,6 +41,18 @@ async def bench(args: argparse.Namespace, folder: Path) -> str:
         try:
             load = LoadGenerator(world)
             phases: list[Phase] = []
+            progress(f"  predictions: {args.members} members open their ballots ...")
+            await predictions.prepare(world)
+            progress(f"  {predictions.PHASE_NAME} for {args.seconds:g} s ...")
+            before = predictions.picks_stored(world)
+            phases.append(
+                await load.run(
+                    predictions.PHASE_NAME, predictions.RATE, args.seconds, predictions.PICKS_AND_PLEDGES,
+                    limit=PHASE_LIMIT,
+                )
+            )
+            progress("    " + phase_line(phases[-1]))
+            progress(f"    ballot rows stored: {predictions.picks_stored(world) - before} new")
             plan: list[tuple[str, float | None, dict[str, int]]] = [
                 *((f"mixed {rate}/s", float(rate), MIX) for rate in args.rates),
                 ("mixed, back to back", None, MIX),

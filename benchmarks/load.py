@@ -19,6 +19,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchmarks.predictions import pick_menus
 from benchmarks.scene import Scene, now, pledged_shown
 from rules.money import format_cents
 from sandbox import InteractionRecord
@@ -107,6 +108,12 @@ class LoadGenerator:
             cents = self.rng.randrange(500, 25_000)
             amount = f"{cents // 100}.{cents % 100:02d}"
             record, payload = builder.slash(member, scene.channel, "pledge", {"amount": amount})
+            sent = Sent(kind, record)
+        elif kind == "pick":
+            ballot = scene.sb.world.messages[scene.ballots[member.id]]
+            menu = self.rng.choice(pick_menus(ballot))
+            value = self.rng.choice(menu["options"])["value"]
+            record, payload = builder.component(member, ballot, menu["custom_id"], [value], want_select=True)
             sent = Sent(kind, record)
         elif kind == "rsvp":
             assert scene.invitation is not None

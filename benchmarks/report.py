@@ -98,6 +98,14 @@ def verdicts(phases: list[Phase], startup: Startup, peak_memory_mb: float) -> li
             f"{pledges.pledge_throughput:.0f}/s, {pledges.failed} failed, p99 {_ms(p99)} ms",
             pledges.failed == 0 and pledges.pledge_throughput >= PLEDGE_RATE * 0.99 and p99 < P99_PLEDGES,
         ))
+    picks = next((p for p in phases if p.name.startswith("picks of")), None)
+    if picks is not None:
+        p99 = picks.percentile(99)
+        out.append(Verdict(
+            "200 members picking with pledges: p99 < 100 ms",
+            f"p99 {_ms(p99)} ms, {picks.failed} failed, {picks.rate_limited} 429s",
+            p99 < P99_AT_200 and picks.failed == 0 and picks.rate_limited == 0,
+        ))
     limited = sum(p.rate_limited for p in phases)
     out.append(Verdict("zero 429s at every rate", f"{limited} served", limited == 0))
     # A bot past its capacity answers late and shows the total late; that is the row's own story.

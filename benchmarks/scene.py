@@ -7,6 +7,7 @@ in one process they would share one event loop and every figure would measure bo
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import sys
@@ -38,6 +39,8 @@ class Scene:
     database: Path
     party_id: int = 0
     invitation: Message | None = None
+    # Each member's open /predict ballot (message id), for the predictions phase.
+    ballots: dict[int, int] = dataclasses.field(default_factory=dict)
 
     def query(self, sql: str, params: Iterable[object] = ()) -> list[tuple]:
         """A read of the bot's database from this process (WAL lets it read while the bot writes)."""

@@ -1,4 +1,5 @@
-"""The paged lists (/guests, /category list) and their Previous / Next buttons, which survive restarts.
+"""The paged lists (/guests, /category list, /predictions) and their Previous / Next buttons, which
+survive restarts.
 
 A button's custom_id says which list, which party, whose copy and which page to show; the click rebuilds
 that list from the database, so nothing is kept in memory between clicks.
@@ -20,6 +21,7 @@ from ui.ballot import ballot_pages
 from ui.custom_ids import PAGE_TEMPLATE, Listing, page_custom_id
 from ui.guests import guest_pages
 from ui.paging import numbered, page_buttons
+from ui.predictions import leaderboard_pages
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -32,6 +34,8 @@ async def listing_pages(bot: LoungeBot, listing: Listing, party: Party) -> list[
     if listing == "guests":
         guest_list = await store.rsvps.guest_list(party.id)
         pages = guest_pages(party, guest_list, await store.results.winner_ids(party.id))
+    elif listing == "predictions":
+        pages = leaderboard_pages(party, await store.predictions.leaderboard(party.id))
     else:
         pages = ballot_pages(party.name, party.is_open, await store.ballot.ballot(party.id))
     return numbered(pages)

@@ -9,6 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.predictions import (
+    EDIT_OPTION_DESCRIPTIONS,
+    change_predictions,
+    prediction_lock,
+)
 from lounge.guards import (
     cannot_post,
     channel_here,
@@ -29,7 +34,7 @@ from rules.text import clean_name, inert
 from rules.times import matching_timezones
 from storage import Party, PartySettings
 from storage.clock import utc_now
-from ui.export import guests_csv, money_csv, results_csv
+from ui.export import guests_csv, money_csv, predictions_csv, results_csv
 from ui.invitation import promotion_message
 from ui.notices import problems_field
 from ui.party_card import NightSoFar, party_card
@@ -141,7 +146,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         )
 
     @app_commands.command(name="edit", extras={PUBLIC_REPLY: True})
-    @app_commands.describe(**_SETTING_DESCRIPTIONS)
+    @app_commands.describe(**_SETTING_DESCRIPTIONS, **EDIT_OPTION_DESCRIPTIONS)
     async def edit(
         self,
         interaction: discord.Interaction[LoungeBot],
@@ -156,12 +161,15 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
         host_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
+        predictions: bool | None = None,
+        predictions_lock: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Change the open party (hosts)."""
         party = await open_party_as_host(interaction)
         _check_role(host_role)
         if announce_channel is not None:
             channel_here(interaction, announce_channel, "announcements")
+        lock = prediction_lock(predictions_lock, party)
         schedule = None
         if starts is not None or ends is not None or timezone is not None:
             schedule = plan_schedule(
@@ -182,15 +190,20 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             host_role=host_role,
             announce_channel=announce_channel,
         )
-        if settings == PartySettings():
+        if settings == PartySettings() and predictions is None and lock is None:
             raise Refusal("Nothing to change: give at least one option, like `venue` or `starts`.")
-        party = await self.bot.store.parties.edit(party.id, settings)
+        if settings != PartySettings():
+            party = await self.bot.store.parties.edit(party.id, settings)
+        game = await change_predictions(self.bot.store, party, predictions, lock)
         if settings.capacity is not None:
             await self.bot.store.rsvps.promote_waitlisted(
                 party.id, notice=promotion_message(party.name), fallback_channel_id=interaction.channel_id
             )
         await send_reply(
-            interaction, "Party updated.", embed=party_card(party, await self._night(party)), ephemeral=False
+            interaction,
+            "Party updated." + (f" {game}" if game else ""),
+            embed=party_card(party, await self._night(party)),
+            ephemeral=False,
         )
 
     @app_commands.command(name="show", extras={PUBLIC_REPLY: True})
@@ -218,7 +231,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
 
     @app_commands.command(name="export")
     async def export(self, interaction: discord.Interaction[LoungeBot]) -> None:
-        """CSV files of guests, pledges and payments, and results (hosts)."""
+        """CSV files of guests, pledges and payments, results and predictions (hosts)."""
         party = await shown_party(interaction)
         await require_host(interaction, party)
         await interaction.response.defer(ephemeral=True)
@@ -231,6 +244,10 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             discord.File(io.BytesIO(money_csv(await reports.money(party.id))), filename=f"{stem}-money.csv"),
             discord.File(
                 io.BytesIO(results_csv(await reports.results(party.id))), filename=f"{stem}-results.csv"
+            ),
+            discord.File(
+                io.BytesIO(predictions_csv(await self.bot.store.predictions.export_rows(party.id))),
+                filename=f"{stem}-predictions.csv",
             ),
         ]
         await interaction.followup.send(f"The export of {inert(party.name)}:", files=files, ephemeral=True)

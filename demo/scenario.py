@@ -181,6 +181,19 @@ SHOW = tuple(
     )
 )
 
+# A dozen guests fill in the first page of their ballot before the first envelope is opened.
+PREDICTORS = ("alex", "bea", "cam", "dana", "fran", "hana", "jo", "kit", "nia", "omar", "tess", "zoe")
+
+
+def prediction(predictor: int, category: int, nominees: list[str], winner: str) -> str:
+    """Who predictor number `predictor` picks in the page's `category`-th menu: mostly the real winner,
+    so that some announcements find many who guessed and some find few."""
+    if (predictor + category) % 3 and (predictor * category) % 5 != 1:
+        return winner
+    others = [n for n in nominees if n != winner]
+    return others[(predictor + category) % len(others)]
+
+
 # The wrong envelope: this category is first announced for the wrong nominee, then corrected.
 WRONG_ENVELOPE = ("Outstanding Supporting Actress in a Comedy Series", "Jane Krakowski")
 WRONG_ENVELOPE_REASON = "Wrong envelope: that card was for the rehearsal"

@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from demo import scenario
 from demo.figures import cents_of, money_text, posted_figures
@@ -256,11 +257,40 @@ async def the_room_talks(stage: Stage, progress: Progress, announced: Announced)
     progress.step()
 
 
+def ballot_menus(message: Message) -> list[dict[str, Any]]:
+    return [c for row in message.components for c in row.get("components", []) if c.get("type") == 3]
+
+
+async def the_guests_predict(stage: Stage, progress: Progress) -> None:
+    """A dozen guests open /predict and pick a winner in each menu of their ballot's first page."""
+    winners = {result.category: result.winner for result in scenario.SHOW}
+
+    def predicting(number: int, who: str) -> Callable[[], Awaitable[None]]:
+        async def step() -> None:
+            reply = await stage.slash(who, "predict")
+            message = reply.message_record
+            if message is None:
+                raise DemoError(f"/predict showed {stage.name_of(who)} no ballot: {reply.error}")
+            for index, menu in enumerate(ballot_menus(message)):
+                category = menu["placeholder"]
+                nominees = [option["label"] for option in menu["options"]]
+                await stage.choose(
+                    who, message, category, scenario.prediction(number, index, nominees, winners[category])
+                )
+                message = stage.sb.message(message.id)
+            progress.step()
+
+        return step
+
+    await crowd(stage, [predicting(n, who) for n, who in enumerate(scenario.PREDICTORS)])
+
+
 async def the_show(stage: Stage, progress: Progress) -> None:
     """The hosts announce every category while the room pledges and the co-host takes the money."""
-    steps = len(scenario.SHOW) + len(scenario.PLEDGES) + len(scenario.PAYMENTS) + 1 + 3
+    steps = len(scenario.PREDICTORS) + len(scenario.SHOW) + len(scenario.PLEDGES) + len(scenario.PAYMENTS) + 4
     part = progress.begin(2, steps)
-    stage.scene(f"{part.when}: the show starts; results come in")
+    stage.scene(f"{part.when}: the show starts; guests predict, then results come in")
+    await the_guests_predict(stage, progress)
     announced = Announced()
     await asyncio.gather(
         the_hosts_announce(stage, progress, announced),
@@ -303,9 +333,11 @@ async def the_door(stage: Stage, progress: Progress) -> None:
 async def closing_time(stage: Stage, progress: Progress) -> Finale:
     """Last looks at the guest list and the losers' board, then the host closes the night and exports."""
     host = scenario.HOST.username
-    part = progress.begin(4, 5)
+    part = progress.begin(4, 6)
     stage.scene(f"{part.when}: closing time")
     await stage.slash("jonhamm", "guests")
+    progress.step()
+    await stage.slash("tess", "predictions")
     progress.step()
     await stage.slash("zoe", "losers")
     progress.step()

@@ -112,6 +112,13 @@ class Stage:
         self._tell(who, self._channel_name(message.channel_id), f"clicked “{label}” on {what}", reply)
         return reply
 
+    async def choose(self, who: str, message: Message, menu: str, option: str) -> InteractionReply:
+        """`who` chooses `option` in the select menu whose placeholder is `menu` on `message`."""
+        custom_id, value = _option(message, menu, option)
+        reply = await self.sb.select(self.member(who), message, custom_id, [value])
+        self._tell(who, self._channel_name(message.channel_id), f"picked “{option}” for {menu}", reply)
+        return reply
+
     async def pick(self, who: str, command: str, focused: str, typed: str, want: str, **options: Any) -> str:
         """What autocomplete offers for `typed` in `focused`: the value of the choice named `want`."""
         choices = await self.sb.autocomplete(
@@ -174,3 +181,13 @@ def _button(message: Message, label: str) -> str:
             if component.get("label") == label and "custom_id" in component:
                 return str(component["custom_id"])
     raise DemoError(f"no “{label}” button on message {message.id}")
+
+
+def _option(message: Message, menu: str, option: str) -> tuple[str, str]:
+    for row in message.components:
+        for component in row.get("components", []):
+            if component.get("type") == 3 and component.get("placeholder") == menu:
+                for choice in component.get("options", []):
+                    if choice.get("label") == option:
+                        return str(component["custom_id"]), str(choice["value"])
+    raise DemoError(f"no “{option}” in a “{menu}” menu on message {message.id}")

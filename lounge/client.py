@@ -37,6 +37,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.rsvp",
     "cogs.fundraising",
     "cogs.results",
+    "cogs.predictions",
     "cogs.privacy",
     "cogs.help",
 )

@@ -19,6 +19,7 @@ from storage.meta import MetaStore
 from storage.outbox import OutboxStore, OutgoingMessage
 from storage.parties import Party, PartySettings, PartyStore
 from storage.party_messages import PartyMessage, PartyMessageStore
+from storage.predictions import PredictionStore
 from storage.privacy import PrivacyStore
 from storage.reports import ReportStore
 from storage.results import ResultStore
@@ -38,6 +39,7 @@ __all__ = [
     "PartyMessageStore",
     "PartySettings",
     "PartyStore",
+    "PredictionStore",
     "PrivacyStore",
     "ReportStore",
     "ResultStore",
@@ -61,6 +63,7 @@ class Storage:
         self.arrivals = ArrivalStore(database)
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
+        self.predictions = PredictionStore(database)
         self.outbox = OutboxStore(database)
         self.screens = ScreenStore(database)
         self.privacy = PrivacyStore(database)

@@ -23,6 +23,7 @@ class Topic(StrEnum):
     RESULTS = "results"  # announcements and undos: tallies, winners
     PARTY = "party"  # the party's own settings, or it was closed or reopened
     BALLOT = "ballot"  # categories and nominees
+    PREDICTIONS = "predictions"  # members' picks: the predictions leaderboard
     OUTBOX = "outbox"  # a post or DM was queued: the delivery wakes (party 0 for one of no party)
 
 

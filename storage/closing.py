@@ -16,6 +16,7 @@ from storage.dues import Bottle, Dues
 from storage.fundraising import CounterFigures
 from storage.outbox import OutgoingMessage, post_in_channel
 from storage.parties import Party
+from storage.predictions import Leaderboard
 from storage.reports import MoneyEvent
 from storage.results import Result
 
@@ -34,6 +35,7 @@ class WrapupFacts:
     bottles: list[Bottle]
     outstanding: list[Dues]
     timeline: list[MoneyEvent]
+    predictions: Leaderboard
 
 
 async def close_party(
@@ -53,6 +55,7 @@ async def close_party(
             await store.dues.bottles(party_id),
             await store.dues.outstanding(party_id),
             await store.reports.money_timeline(party_id),
+            await store.predictions.leaderboard(party_id),
         )
         row_id = await post_in_channel(
             tx, party_id=party_id, channel_id=channel_id, message=compose(facts), kind=WRAPUP

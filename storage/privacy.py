@@ -147,6 +147,10 @@ class PrivacyStore:
                 "UPDATE pledges SET display_name = ?, note = NULL WHERE user_id = ?", (FORMER_GUEST, user_id)
             )
             payments = await tx.execute("UPDATE payments SET note = NULL WHERE user_id = ?", (user_id,))
+            # Predictions keep their picks (the leaderboard's figures) but not the member's name.
+            await tx.execute(
+                "UPDATE predictions SET display_name = ? WHERE user_id = ?", (FORMER_GUEST, user_id)
+            )
             for party_id in rsvp_parties:
                 tx.touch(party_id, Topic.RSVPS)
             for party_id in money_parties:

@@ -26,6 +26,7 @@ from storage.outbox import (
     withdraw_if_pending,
 )
 from storage.parties import Party
+from storage.predictions import Guesses, guesses_for
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Announcement:
     tally: Tally
     # The outbox row of the public announcement, queued with the result.
     outbox_id: int | None = None
+    # How the party's predictions of this category went (None when the party plays without them).
+    guesses: Guesses | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,7 @@ class ResultStore:
                 [n for n in nominees if n.id != nominee_id],
                 new_dues,
                 await _tally(tx, party.id),
+                guesses=await guesses_for(tx, party.id, category_id, nominee_id),
             )
             if compose is None or channel_id is None:
                 return outcome

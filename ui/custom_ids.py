@@ -15,11 +15,16 @@ RSVP_TEMPLATE = r"rsvp:(?P<party_id>[0-9]+):(?P<status>going|maybe|not_going)"
 CANCEL_PLEDGE_TEMPLATE = r"pledge:cancel:(?P<pledge_id>[0-9]+)"
 # "page:<list>:<party id>:<owner id>:<page to show>:<prev|next>": turns a paged list for whoever asked.
 PAGE_TEMPLATE = (
-    r"page:(?P<listing>guests|ballot):(?P<party_id>[0-9]+):(?P<owner_id>[0-9]+)"
+    r"page:(?P<listing>guests|ballot|predictions):(?P<party_id>[0-9]+):(?P<owner_id>[0-9]+)"
     r":(?P<page>[0-9]+):(?P<step>prev|next)"
 )
 
-Listing = Literal["guests", "ballot"]
+# "predict:<party id>:<category id>:<page>": one category's menu of nominees on a member's ballot page.
+PICK_TEMPLATE = r"predict:(?P<party_id>[0-9]+):(?P<category_id>[0-9]+):(?P<page>[0-9]+)"
+# "predict-page:<party id>:<page to show>:<prev|next>": turns a member's own ballot.
+BALLOT_PAGE_TEMPLATE = r"predict-page:(?P<party_id>[0-9]+):(?P<page>[0-9]+):(?P<step>prev|next)"
+
+Listing = Literal["guests", "ballot", "predictions"]
 
 
 def rsvp_custom_id(party_id: int, status: str) -> str:
@@ -32,3 +37,11 @@ def cancel_custom_id(pledge_id: int) -> str:
 
 def page_custom_id(listing: Listing, party_id: int, owner_id: int, page: int, step: str) -> str:
     return f"page:{listing}:{party_id}:{owner_id}:{page}:{step}"
+
+
+def pick_custom_id(party_id: int, category_id: int, page: int) -> str:
+    return f"predict:{party_id}:{category_id}:{page}"
+
+
+def ballot_page_custom_id(party_id: int, page: int, step: str) -> str:
+    return f"predict-page:{party_id}:{page}:{step}"

@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from storage.predictions import PredictionRow
 from storage.reports import GuestRow, MoneyRow, ResultRow
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -66,4 +67,12 @@ def results_csv(rows: Sequence[ResultRow]) -> bytes:
             [r.category, r.winner, r.winner_member_id, r.announced_at, r.undone_at, r.undo_reason]
             for r in rows
         ),
+    )
+
+
+def predictions_csv(rows: Sequence[PredictionRow]) -> bytes:
+    """Every pick with how it turned out: `correct` is empty while its category is undecided."""
+    return _csv(
+        ["category", "member_id", "name", "pick", "picked_at_utc", "winner", "correct"],
+        ([r.category, r.user_id, r.name, r.pick, r.picked_at, r.winner, r.correct] for r in rows),
     )

@@ -13,6 +13,7 @@ from storage import Party
 from storage.outbox import OutgoingMessage
 from storage.results import Announcement, Nominee, PassedOver, Result, Undo
 from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, LOUNGE_GOLD, clip
+from ui.predictions import guessed_line
 
 CORRECTION_RED = 0xB03A2E
 MEDALS = ("🥇", "🥈", "🥉")
@@ -95,9 +96,11 @@ def _ranking(rows: Sequence[PassedOver]) -> str:
 
 def announcement_message(party: Party, outcome: Announcement) -> OutgoingMessage:
     """The public announcement, as queued with the result."""
-    return OutgoingMessage(
-        embeds=(announcement(party, outcome.result, outcome.passed_over, outcome.tally).to_dict(),)
-    )
+    embed = announcement(party, outcome.result, outcome.passed_over, outcome.tally)
+    guessed = guessed_line(outcome.guesses, outcome.result.winner.name)
+    if guessed is not None:
+        embed.add_field(name="Predictions", value=guessed, inline=False)
+    return OutgoingMessage(embeds=(embed.to_dict(),))
 
 
 def correction_message(outcome: Undo) -> OutgoingMessage:

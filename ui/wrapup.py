@@ -8,6 +8,7 @@ import discord
 
 from rules.fundraising import progress_percent
 from rules.money import format_cents
+from rules.predictions import best_predictors
 from rules.tallies import Tally
 from rules.text import inert
 from storage import Party, WrapupFacts
@@ -17,6 +18,7 @@ from storage.outbox import OutgoingFile, OutgoingMessage
 from storage.results import Result
 from ui.chart import money_chart
 from ui.limits import EMBED_FIELD_VALUE_MAX, EMBED_FIELDS_MAX, EMBED_TOTAL_MAX, LOUNGE_GOLD, clip
+from ui.predictions import best_predictors_line
 
 CHART_FILENAME = "money-over-the-night.png"
 
@@ -53,6 +55,7 @@ def wrapup_embed(
     results: Sequence[Result],
     bottles: Sequence[Bottle],
     owed: Sequence[Dues],
+    best_predictor: str | None = None,
 ) -> discord.Embed:
     embed = discord.Embed(title=clip(f"That's a wrap: {inert(party.name)}", 256), colour=LOUNGE_GOLD)
     charity = inert(party.charity) if party.charity else "the night's charity"
@@ -62,7 +65,8 @@ def wrapup_embed(
         raised += f" ({percent}% of the {format_cents(party.goal_cents)} goal)"
     embed.description = clip(
         f"{raised}\n**{format_cents(figures.received_cents)}** received · "
-        f"{figures.donor_count} {'donor' if figures.donor_count == 1 else 'donors'}\n{tally.summary}",
+        f"{figures.donor_count} {'donor' if figures.donor_count == 1 else 'donors'}\n{tally.summary}"
+        + (f"\n🔮 Best predictor: {best_predictor}" if best_predictor else ""),
         4096,
     )
     # Footer first: the lists below measure what room the embed has left.
@@ -84,8 +88,10 @@ def wrapup_embed(
 def wrapup_message(facts: WrapupFacts) -> OutgoingMessage:
     """The wrap-up post with its chart, built from what the closing transaction read."""
     party = facts.party
+    board = facts.predictions
     embed = wrapup_embed(
-        party, facts.figures, facts.tally, facts.results, facts.bottles, facts.outstanding
+        party, facts.figures, facts.tally, facts.results, facts.bottles, facts.outstanding,
+        best_predictors_line(best_predictors(board.standings), board.decided),
     )
     chart = money_chart(facts.timeline, party.goal_cents, f"{party.name}: money", party.timezone)
     return OutgoingMessage(embeds=(embed.to_dict(),), files=(OutgoingFile(CHART_FILENAME, chart),))

@@ -93,6 +93,22 @@ async def test_the_demo_plays_the_night_and_its_figures_are_the_databases(tmp_pa
     assert "Nora › /party create" in text and "clicked “Going” on the invitation" in text
     assert "edited “Losers Lounge: 65th Emmys: the fundraiser”" in text
     assert "Goal reached!" in text
+    # A dozen guests predicted: each announcement's count is the database's, and so is the toast.
+    counts = [tuple(map(int, m)) for m in re.findall(r"Predictions: (\d+) of (\d+) guessed", text)]
+    db_file = sqlite3.connect(report.database)
+    try:
+        right, predicted, top = db_file.execute(
+            "SELECT sum(p.nominee_id = r.nominee_id), count(*), "
+            "(SELECT display_name FROM predictions q JOIN results s ON s.category_id = q.category_id "
+            " AND s.undone_at IS NULL AND s.nominee_id = q.nominee_id "
+            " GROUP BY q.user_id ORDER BY count(*) DESC, max(q.picked_at) LIMIT 1) "
+            "FROM predictions p JOIN results r ON r.category_id = p.category_id AND r.undone_at IS NULL"
+        ).fetchone()
+    finally:
+        db_file.close()
+    assert counts and all(of == 12 for _, of in counts)
+    assert (sum(n for n, _ in counts), sum(of for _, of in counts)) == (right, predicted)
+    assert f"Best predictor: @{top} with" in text
 
     assert report.chart.read_bytes().startswith(PNG_SIGNATURE)
     page = report.transcript.read_text(encoding="utf-8")
@@ -113,7 +129,7 @@ async def test_the_demo_plays_the_night_and_its_figures_are_the_databases(tmp_pa
     assert "<span class=\"meta\">Sun 5:0" in page
     assert "no visible change" not in text and "no visible change" not in page
     assert {path.name.split("-", 2)[-1] for path in report.exports} == {
-        "guests.csv", "money.csv", "results.csv",
+        "guests.csv", "money.csv", "results.csv", "predictions.csv",
     }
     assert str(report.transcript) in text and str(report.chart) in text
 

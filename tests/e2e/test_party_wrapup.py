@@ -109,7 +109,7 @@ async def test_export_gives_the_host_three_csv_files_that_read_back(night: Loung
     r = await sb.slash(host, night.channel, "party export")
     assert r.ephemeral, r.content
     files = {a.filename.split("-", 2)[-1]: a.data for a in r.message_record.attachments}
-    assert set(files) == {"guests.csv", "money.csv", "results.csv"}
+    assert set(files) == {"guests.csv", "money.csv", "results.csv", "predictions.csv"}
 
     guests = {row["name"]: row for row in read_csv(files["guests.csv"])}
     assert guests["amy"]["answer"] == "going" and guests["amy"]["plus_ones"] == "1"

@@ -71,6 +71,8 @@ def options_for(lounge: Lounge, stage: Stage | None) -> dict[str, dict[str, Any]
         "result undo": {"category": drama},
         "door": {"member": amy},
         "losers": {},
+        "predict": {},
+        "predictions": {},
         "help": {},
         "privacy show": {},
         "privacy forget": {},
@@ -150,7 +152,7 @@ async def test_every_command_on_a_closed_party_is_read_only(lounge: Lounge) -> N
     await bot.outbox.settle()
 
     before = await snapshot(lounge.store)
-    read_only = {"party show", "party export", "category list", "guests", "pledges", "losers"}
+    read_only = {"party show", "party export", "category list", "guests", "pledges", "losers", "predictions"}
     for command, values in options_for(lounge, stage).items():
         if command == "party create":
             continue
