@@ -30,7 +30,9 @@ from rules.ballot_csv import (
 from rules.text import clean_name, excerpt, inert
 from storage import Party
 from storage.ballot import Category, NewNominee
+from storage.errors import NomineeNotFound
 from ui.ballot import category_added, count, import_summary
+from ui.wording import nominee_linked
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -144,7 +146,9 @@ class CategoryCog(commands.GroupCog, group_name="category", group_description="T
         except discord.HTTPException:
             raise Refusal("I couldn't download the file from Discord. Try attaching it again.") from None
         rows = parse_ballot_csv(data)
-        await self._check_members(interaction, ((row.line, row.member_id) for row in rows))
+        await self._check_members(
+            interaction, ((row.line, member_id) for row in rows for member_id in row.member_ids)
+        )
         summary = await self.bot.store.ballot.import_rows(party.id, rows, interaction.id)
         if summary is None:
             await reply_privately(interaction, "That file was already imported.")
@@ -152,11 +156,11 @@ class CategoryCog(commands.GroupCog, group_name="category", group_description="T
         await reply_privately(interaction, import_summary(summary))
 
     @staticmethod
-    async def _check_members(interaction: Interaction, links: Iterable[tuple[int, int | None]]) -> None:
+    async def _check_members(interaction: Interaction, links: Iterable[tuple[int, int]]) -> None:
         """:raises Refusal: naming the first line whose member_id is not a member of this server."""
         checked: set[int] = set()
         for line, member_id in links:
-            if member_id is None or member_id in checked:
+            if member_id in checked:
                 continue
             if await _member(interaction, member_id) is None:
                 raise line_refusal(line, f"member_id {member_id} isn't a member of this server.")
@@ -223,6 +227,28 @@ class NomineeCog(commands.GroupCog, group_name="nominee", group_description="The
         await reply_privately(
             interaction, f"Removed **{inert(removed.name)}** from **{inert(chosen.name)}**."
         )
+
+
+    @app_commands.command(name="link")
+    @app_commands.describe(
+        category="The nominee's category",
+        nominee="The nominee to link",
+        member="The server member they are (run again to add a co-nominee)",
+    )
+    @app_commands.autocomplete(category=category_choices, nominee=nominee_choices)
+    async def link(self, interaction: Interaction, category: str, nominee: str, member: discord.User) -> None:
+        """Link a nominee to a member; if they already won, the member owes dues now (hosts)."""
+        party = await open_party_as_host(interaction)
+        chosen = await _category(interaction, party, category)
+        found = await self.bot.store.ballot.find_nominee(chosen.id, nominee)
+        if found is None:
+            raise NomineeNotFound()
+        if not isinstance(member, discord.Member) or member.bot:
+            raise Refusal(f"{inert(member.name)} isn't a member of this server, so they can't be linked.")
+        link = await self.bot.store.results.link(
+            party, found.id, member.id, interaction.user.id, interaction.id
+        )
+        await reply_privately(interaction, nominee_linked(link, chosen.name))
 
 
 async def setup(bot: LoungeBot) -> None:

@@ -9,21 +9,25 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from lounge.deadlines import admit
-from lounge.guards import open_party, open_party_as_host, shown_party
+from cogs.ledger import late_notice
+from lounge.deadlines import STALE_AFTER, admit, age
+from lounge.guards import money_party_as_host, open_party, shown_party
 from lounge.replies import reply_privately, report_error, send_reply, update_message
 from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.money import format_cents, parse_amount
 from rules.text import clean_name, clean_note, excerpt
+from storage.errors import NotYourPledge, PledgeCancelled
 from storage.fundraising import OwnPledge, Pledge
-from ui.custom_ids import CANCEL_PLEDGE_TEMPLATE, cancel_custom_id
-from ui.donor_wall import (
-    cancel_label,
-    cancellable,
-    donor_wall_embed,
-    own_pledges_embed,
+from ui.custom_ids import (
+    CANCEL_PLEDGE_TEMPLATE,
+    EDIT_FORM_PREFIX,
+    EDIT_PLEDGE_TEMPLATE,
+    cancel_custom_id,
+    edit_custom_id,
 )
+from ui.donor_wall import cancel_label, cancellable, donor_wall_embed, edit_label, own_pledges_embed
+from ui.wording import BOTS_DONT_PAY, payment_recorded, pledge_changed, waived
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -57,7 +61,73 @@ def own_pledges_view(pledges: list[OwnPledge], *, can_cancel: bool) -> discord.u
     view = discord.ui.View(timeout=None)
     for own in buttons:
         view.add_item(CancelPledgeButton(own.pledge.id, cancel_label(own)))
+        view.add_item(EditPledgeButton(own.pledge.id, edit_label(own)))
     return view
+
+
+class EditPledgeForm(discord.ui.Modal):
+    """The amount and note of one of the member's unpaid pledges; the store checks it is still theirs."""
+
+    amount: discord.ui.TextInput[EditPledgeForm] = discord.ui.TextInput(
+        label="Amount", custom_id="amount", max_length=20
+    )
+    note: discord.ui.TextInput[EditPledgeForm] = discord.ui.TextInput(
+        label="Note", custom_id="note", required=False, max_length=NOTE_MAX, style=discord.TextStyle.paragraph
+    )
+
+    def __init__(self, pledge: Pledge) -> None:
+        super().__init__(title="Change your pledge", custom_id=f"{EDIT_FORM_PREFIX}{pledge.id}")
+        self.pledge_id = pledge.id
+        self.amount.default = format_cents(pledge.amount_cents)
+        self.note.default = pledge.note
+
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        return admit(interaction)
+
+    async def on_submit(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
+        cents = parse_amount(self.amount.value)
+        cleaned = clean_note(self.note.value or None, max_length=NOTE_MAX)
+        pledge = await interaction.client.store.fundraising.edit_pledge(
+            self.pledge_id, interaction.user.id, amount_cents=cents, note=cleaned,
+            interaction_id=interaction.id,
+        )
+        await reply_privately(interaction, pledge_changed(pledge.amount_cents, pledge.note))
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        await report_error(interaction, error)
+
+
+class EditPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=EDIT_PLEDGE_TEMPLATE):
+    """Opens the form that changes one of the clicker's own unpaid pledges; works after a restart."""
+
+    def __init__(self, pledge_id: int, label: str = "Edit") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.secondary, custom_id=edit_custom_id(pledge_id)
+            )
+        )
+        self.pledge_id = pledge_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> EditPledgeButton:
+        return cls(int(match["pledge_id"]), item.label or "Edit")
+
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        # A modal must be the first answer, so this click is never held to a deadline: only the age check.
+        return age(interaction) < STALE_AFTER
+
+    async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
+        try:
+            pledge = await interaction.client.store.fundraising.get(self.pledge_id)
+            if pledge is None or pledge.user_id != interaction.user.id:
+                raise NotYourPledge()
+            if pledge.is_cancelled:
+                raise PledgeCancelled()
+            await interaction.response.send_modal(EditPledgeForm(pledge))
+        except Exception as exc:
+            await report_error(interaction, exc)
 
 
 class CancelPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CANCEL_PLEDGE_TEMPLATE):
@@ -106,10 +176,10 @@ class FundraisingCog(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(CancelPledgeButton)
+        self.bot.add_dynamic_items(CancelPledgeButton, EditPledgeButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(CancelPledgeButton)
+        self.bot.remove_dynamic_items(CancelPledgeButton, EditPledgeButton)
 
     @app_commands.command(name="pledge")
     @app_commands.guild_only()
@@ -174,36 +244,30 @@ class PaymentCog(commands.GroupCog, group_name="payment", group_description="Mon
         note: str | None = None,
     ) -> None:
         """Record money received from a member (hosts)."""
-        party = await open_party_as_host(interaction)
+        party = await money_party_as_host(interaction)
         if member.bot:
-            raise Refusal("Bots don't pay. Pick the member the money came from.")
+            raise Refusal(BOTS_DONT_PAY)
         cents = parse_amount(amount)
         cleaned = clean_note(note, max_length=NOTE_MAX)
-        receipt = await self.bot.store.fundraising.record_payment(
+        receipt = await self.bot.store.ledger.record_payment(
             party.id, member.id, cents, note=cleaned, recorded_by=interaction.user.id,
-            interaction_id=interaction.id,
+            interaction_id=interaction.id, late=late_notice(party, interaction),
         )
-        reply = (
-            f"Recorded **{format_cents(receipt.payment.amount_cents)}** received from {member.mention}. "
-            f"In all they have paid {format_cents(receipt.member_received_cents)} "
-            f"against {format_cents(receipt.member_pledged_cents)} pledged."
+        reply = payment_recorded(
+            member.mention, receipt.payment.amount_cents, receipt.applied, receipt.member,
+            receipt.dues.status if receipt.dues else None,
         )
-        if receipt.settled_dues is not None:
-            dues = format_cents(receipt.settled_dues.amount_cents)
-            reply += f" Their winner's dues of {dues} are now paid."
         await reply_privately(interaction, reply)
 
     @app_commands.command(name="waive")
     @app_commands.describe(member="The winner whose donation is excused")
     async def waive(self, interaction: discord.Interaction[LoungeBot], member: discord.Member) -> None:
         """Waive a winner's dues so they get in without paying (hosts)."""
-        party = await open_party_as_host(interaction)
-        dues = await self.bot.store.dues.waive(party.id, member.id, interaction.user.id)
-        await reply_privately(
-            interaction,
-            f"Waived {member.mention}'s winner's dues of {format_cents(dues.amount_cents)}. "
-            "They get in at the door without paying.",
+        party = await money_party_as_host(interaction)
+        waiver = await self.bot.store.ledger.waive(
+            party.id, member.id, interaction.user.id, interaction.id, late_notice(party, interaction)
         )
+        await reply_privately(interaction, waived(member.mention, waiver.amount_cents))
 
 
 async def setup(bot: LoungeBot) -> None:

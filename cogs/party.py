@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -14,6 +15,7 @@ from cogs.predictions import (
     change_predictions,
     prediction_lock,
 )
+from lounge.deadlines import admit
 from lounge.guards import (
     cannot_post,
     channel_here,
@@ -24,7 +26,7 @@ from lounge.guards import (
     require_host,
     shown_party,
 )
-from lounge.replies import send_reply
+from lounge.replies import reply_privately, report_error, send_reply, update_message
 from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.admission import MAX_CAPACITY, check_capacity
@@ -34,10 +36,13 @@ from rules.text import clean_name, inert
 from rules.times import matching_timezones
 from storage import Party, PartySettings
 from storage.clock import utc_now
-from ui.export import guests_csv, money_csv, predictions_csv, results_csv
+from ui.audit_log import log_embed, log_pages
+from ui.custom_ids import LOG_PAGE_TEMPLATE, log_custom_id
+from ui.export import guests_csv, log_csv, money_csv, predictions_csv, results_csv, totals_csv
 from ui.invitation import promotion_message
 from ui.notices import problems_field
 from ui.party_card import NightSoFar, party_card
+from ui.wording import BOT_HOST, donation_changed, hosts_text
 from ui.wrapup import wrapup_message
 
 if TYPE_CHECKING:
@@ -193,17 +198,18 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if settings == PartySettings() and predictions is None and lock is None:
             raise Refusal("Nothing to change: give at least one option, like `venue` or `starts`.")
         if settings != PartySettings():
-            party = await self.bot.store.parties.edit(party.id, settings)
+            party = await self.bot.store.parties.edit(party.id, settings, by=interaction.user.id)
         game = await change_predictions(self.bot.store, party, predictions, lock)
         if settings.capacity is not None:
             await self.bot.store.rsvps.promote_waitlisted(
                 party.id, notice=promotion_message(party.name), fallback_channel_id=interaction.channel_id
             )
+        reply = "Party updated." + (f" {game}" if game else "")
+        if settings.winner_donation_cents is not None:
+            kept = await self.bot.store.dues.at_other_amount(party.id, settings.winner_donation_cents)
+            reply += " " + donation_changed(settings.winner_donation_cents, kept)
         await send_reply(
-            interaction,
-            "Party updated." + (f" {game}" if game else ""),
-            embed=party_card(party, await self._night(party)),
-            ephemeral=False,
+            interaction, reply, embed=party_card(party, await self._night(party)), ephemeral=False
         )
 
     @app_commands.command(name="show", extras={PUBLIC_REPLY: True})
@@ -224,7 +230,9 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         if channel_id is None:
             raise Refusal("Run /party close in a channel, or set one with /party edit announce_channel.")
         await interaction.response.defer(ephemeral=True)
-        party, row = await self.bot.store.close_party(party.id, channel_id=channel_id, compose=wrapup_message)
+        party, row = await self.bot.store.close_party(
+            party.id, channel_id=channel_id, compose=wrapup_message, by=interaction.user.id
+        )
         status = await self.bot.outbox.reply_line(row, channel_id)
         reply = f"The party is closed: RSVPs and pledges are frozen. The wrap-up: {status}"
         await interaction.followup.send(reply, ephemeral=True)
@@ -249,8 +257,65 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
                 io.BytesIO(predictions_csv(await self.bot.store.predictions.export_rows(party.id))),
                 filename=f"{stem}-predictions.csv",
             ),
+            discord.File(
+                io.BytesIO(totals_csv(await self.bot.store.ledger.figures(party.id))),
+                filename=f"{stem}-totals.csv",
+            ),
+            discord.File(
+                io.BytesIO(log_csv(await self.bot.store.audit.entries(party.id))), filename=f"{stem}-log.csv"
+            ),
         ]
         await interaction.followup.send(f"The export of {inert(party.name)}:", files=files, ephemeral=True)
+
+    @app_commands.command(name="reopen")
+    async def reopen(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        """Reopen the server's most recently closed party, closed by mistake (hosts)."""
+        party = await shown_party(interaction)
+        await require_host(interaction, party)
+        party = await self.bot.store.parties.reopen(party.guild_id, interaction.user.id)
+        await reply_privately(
+            interaction,
+            f"{inert(party.name)} is open again: RSVPs, pledges and results work as before.",
+            embed=party_card(party, await self._night(party)),
+        )
+
+    @app_commands.command(name="log")
+    async def log(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        """The party's audit trail, newest first (hosts)."""
+        party = await shown_party(interaction)
+        await require_host(interaction, party)
+        pages = log_pages(await self.bot.store.audit.entries(party.id))
+        view = log_view(party.id, 0, len(pages))
+        await send_reply(interaction, embed=log_embed(party, pages, 0), view=view, ephemeral=True)
+
+    hosts = app_commands.Group(name="hosts", description="Who hosts the party")
+
+    @hosts.command(name="add")
+    @app_commands.describe(member="The member to name a host")
+    async def hosts_add(self, interaction: discord.Interaction[LoungeBot], member: discord.Member) -> None:
+        """Name a host of the party (hosts)."""
+        party = await open_party_as_host(interaction)
+        if member.bot:
+            raise Refusal(BOT_HOST)
+        await self.bot.store.parties.add_host(party.id, member.id, interaction.user.id)
+        await reply_privately(interaction, f"{member.mention} is now a host of {inert(party.name)}.")
+
+    @hosts.command(name="remove")
+    @app_commands.describe(member="The named host to remove")
+    async def hosts_remove(self, interaction: discord.Interaction[LoungeBot], member: discord.Member) -> None:
+        """Un-name a host of the party, its creator included (hosts)."""
+        party = await open_party_as_host(interaction)
+        await self.bot.store.parties.remove_host(party.id, member.id, interaction.user.id)
+        await reply_privately(
+            interaction, f"{member.mention} is no longer a named host of {inert(party.name)}."
+        )
+
+    @hosts.command(name="list")
+    async def hosts_list(self, interaction: discord.Interaction[LoungeBot]) -> None:
+        """Who hosts the party."""
+        party = await shown_party(interaction)
+        named = await self.bot.store.parties.named_hosts(party.id)
+        await reply_privately(interaction, hosts_text(party, named))
 
     async def _night(self, party: Party) -> NightSoFar:
         store = self.bot.store
@@ -323,5 +388,60 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         return [app_commands.Choice(name=zone, value=zone) for zone in matching_timezones(current)]
 
 
+def log_view(party_id: int, index: int, count: int) -> discord.ui.View | None:
+    if count <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    previous = LogPageButton(party_id, max(index - 1, 0), "Previous")
+    previous.item.disabled = index == 0
+    following = LogPageButton(party_id, min(index + 1, count - 1), "Next")
+    following.item.disabled = index >= count - 1
+    view.add_item(previous)
+    view.add_item(following)
+    return view
+
+
+class LogPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=LOG_PAGE_TEMPLATE):
+    """Shows one page of /party log, read again from storage; works after a restart."""
+
+    def __init__(self, party_id: int, page: int, label: str = "Page") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.secondary, custom_id=log_custom_id(party_id, page)
+            )
+        )
+        self.party_id = party_id
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> LogPageButton:
+        return cls(int(match["party_id"]), int(match["page"]), item.label or "Page")
+
+    async def interaction_check(self, interaction: discord.Interaction[LoungeBot]) -> bool:  # type: ignore[override]
+        return admit(interaction, update=True)
+
+    async def callback(self, interaction: discord.Interaction[LoungeBot]) -> None:  # type: ignore[override]
+        try:
+            party = await interaction.client.store.parties.get(self.party_id)
+            if party is None or party.guild_id != interaction.guild_id:
+                raise Refusal("That log is no longer available. Run /party log again.")
+            # custom_ids are not secret: the pages are shown to hosts only.
+            await require_host(interaction, party)
+            pages = log_pages(await interaction.client.store.audit.entries(party.id))
+            index = min(self.page, len(pages) - 1)
+            await update_message(
+                interaction, embed=log_embed(party, pages, index), view=log_view(party.id, index, len(pages))
+            )
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
 async def setup(bot: LoungeBot) -> None:
+    bot.add_dynamic_items(LogPageButton)
     await bot.add_cog(PartyCog(bot))
+
+
+async def teardown(bot: LoungeBot) -> None:
+    bot.remove_dynamic_items(LogPageButton)

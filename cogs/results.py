@@ -81,13 +81,12 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
             channel_id=channel.id, compose=lambda made: render.announcement_message(party, made),
         )
         result = outcome.result
-        winner_name = inert(result.winner.name)
-        reply = f"Announced: **{winner_name}** wins {inert(result.category_name)}."
+        reply = f"Announced: {render.wins(result.winner)} {inert(result.category_name)}."
         if outcome.outbox_id is not None:
             reply += " " + await self.bot.outbox.reply_line(outcome.outbox_id, channel.id)
-        if outcome.new_dues is not None:
-            reply += f" {winner_name} now owes {format_cents(outcome.new_dues.amount_cents)}."
-            if outcome.new_dues.status is DuesStatus.PAID:
+        for dues in outcome.new_dues:
+            reply += f" <@{dues.user_id}> now owes {format_cents(dues.amount_cents)}."
+            if dues.status is DuesStatus.PAID:
                 reply += " Their payments already cover it."
         await interaction.followup.send(reply, ephemeral=True)
 

@@ -80,9 +80,22 @@ def cents_of(text: str) -> int:
     return int(dollars) * 100 + int((rest + "00")[:2])
 
 
-def _scalar(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
+def _scalar(db: sqlite3.Connection, sql: str, params: tuple[Any, ...] | dict[str, Any]) -> int:
     row = db.execute(sql, params).fetchone()
     return int(row[0] or 0)
+
+
+# Raised: live pledges, winners' dues not waived, and what a member paid beyond both (an extra gift).
+RAISED_SQL = (
+    "SELECT sum(pledged + dues + max(received - pledged - dues, 0)) FROM ("
+    " SELECT user_id, sum(pledged) AS pledged, sum(dues) AS dues, sum(received) AS received FROM ("
+    "  SELECT user_id, amount_cents AS pledged, 0 AS dues, 0 AS received FROM pledges"
+    "  WHERE party_id = :p AND cancelled_at IS NULL AND voided_at IS NULL"
+    "  UNION ALL SELECT user_id, 0, amount_cents, 0 FROM dues"
+    "  WHERE party_id = :p AND status IN ('owed', 'paid')"
+    "  UNION ALL SELECT user_id, 0, 0, amount_cents FROM payments WHERE party_id = :p AND voided_at IS NULL"
+    " ) GROUP BY user_id)"
+)
 
 
 def read_figures(database: Path) -> NightFigures:
@@ -113,13 +126,14 @@ def read_figures(database: Path) -> NightFigures:
         ).fetchall()
         return NightFigures(
             party=name,
-            raised_cents=_scalar(
-                db, "SELECT sum(amount_cents) FROM pledges WHERE party_id = ? AND cancelled_at IS NULL", one
+            raised_cents=_scalar(db, RAISED_SQL, {"p": party_id}),
+            received_cents=_scalar(
+                db, "SELECT sum(amount_cents) FROM payments WHERE party_id = ? AND voided_at IS NULL", one
             ),
-            received_cents=_scalar(db, "SELECT sum(amount_cents) FROM payments WHERE party_id = ?", one),
             donors=_scalar(
                 db,
-                "SELECT count(DISTINCT user_id) FROM pledges WHERE party_id = ? AND cancelled_at IS NULL",
+                "SELECT count(DISTINCT user_id) FROM pledges WHERE party_id = ? AND cancelled_at IS NULL "
+                "AND voided_at IS NULL",
                 one,
             ),
             goal_cents=goal,
@@ -145,8 +159,8 @@ def read_figures(database: Path) -> NightFigures:
         db.close()
 
 
-_RAISED = re.compile(r"\*\*(?P<raised>\$[\d,.]+)\*\* pledged")
-_RECEIVED = re.compile(r"\*\*(?P<received>\$[\d,.]+)\*\* received · (?P<donors>\d+) donors?")
+_RAISED = re.compile(r"\*\*(?P<raised>\$[\d,.]+)\*\* raised")
+_RECEIVED = re.compile(r"Received (?P<received>\$[\d,.]+) \(.*\n(?P<donors>\d+) donors?")
 _TALLY = re.compile(
     r"(?P<announced>\d+) of (?P<categories>\d+) categories announced · (?P<winners>\d+) winners? · "
     r"(?P<losers>\d+) losers?"

@@ -147,7 +147,10 @@ def figures_table(figures: NightFigures) -> str:
         for leader in figures.leaders
     )
     rows = (
-        ("Raised", f"{money_text(figures.raised_cents)} pledged{goal} by {figures.donors} donors"),
+        (
+            "Raised",
+            f"{money_text(figures.raised_cents)} in pledges and winners' dues{goal}, {figures.donors} donors",
+        ),
         ("Received", money_text(figures.received_cents)),
         ("Results", f"{figures.announced} of {figures.categories} categories announced"),
         ("Winners · losers", f"{figures.winners} winners · {figures.losers} losers · {ratio}"),

@@ -185,7 +185,7 @@ def summary_lines(report: NightReport) -> list[str]:
     )
     lines = [
         f"The night in figures, read back from {report.database}:",
-        f"  Raised       {money_text(f.raised_cents)} pledged by {f.donors} donors{goal}",
+        f"  Raised       {money_text(f.raised_cents)} in pledges and winners' dues, {f.donors} donors{goal}",
         f"  Received     {money_text(f.received_cents)}",
         f"  Results      {f.announced} of {f.categories} categories announced",
         f"  Winners      {f.winners}",

@@ -235,6 +235,26 @@ async def the_co_host_takes_money(stage: Stage, progress: Progress, announced: A
         await stage.pause()
 
 
+async def the_hosts_correct_a_troll(stage: Stage, progress: Progress, announced: Announced) -> None:
+    """A guest pledges a million for a laugh; the co-host voids it, with a reason, and the totals drop it."""
+    await announced.reach(8)
+    await stage.slash("wes", "pledge", amount="$1,000,000", note="lol")
+    progress.step()
+    co_host = scenario.CO_HOST.username
+    choices = await stage.sb.autocomplete(
+        stage.member(co_host), stage.channel(scenario.CHAT), "void pledge", focused="pledge",
+        options={"pledge": "$1,000,000"},
+    )
+    troll = next((c for c in choices if "$1,000,000" in c["name"]), None)
+    if troll is None:
+        raise DemoError("/void pledge did not offer the $1,000,000 pledge")
+    await stage.slash(
+        co_host, "void pledge", shown={"pledge": troll["name"]}, pledge=troll["value"],
+        reason="Nobody pledged a million: a joke",
+    )
+    progress.step()
+
+
 async def the_room_talks(stage: Stage, progress: Progress, announced: Announced) -> None:
     """Guests who look things up during the show, and one who tries to announce a result himself."""
     await announced.reach(3)
@@ -249,6 +269,7 @@ async def the_room_talks(stage: Stage, progress: Progress, announced: Announced)
         winner=winner_id,
     )
     progress.step()
+    await the_hosts_correct_a_troll(stage, progress, announced)
     await announced.reach(13)
     await stage.slash("nia", "losers")
     progress.step()
@@ -287,7 +308,8 @@ async def the_guests_predict(stage: Stage, progress: Progress) -> None:
 
 async def the_show(stage: Stage, progress: Progress) -> None:
     """The hosts announce every category while the room pledges and the co-host takes the money."""
-    steps = len(scenario.PREDICTORS) + len(scenario.SHOW) + len(scenario.PLEDGES) + len(scenario.PAYMENTS) + 4
+    crowd_steps = len(scenario.PREDICTORS) + len(scenario.PLEDGES) + len(scenario.PAYMENTS)
+    steps = crowd_steps + len(scenario.SHOW) + 4 + 2
     part = progress.begin(2, steps)
     stage.scene(f"{part.when}: the show starts; guests predict, then results come in")
     await the_guests_predict(stage, progress)
@@ -382,7 +404,7 @@ async def settled(stage: Stage, wrapup: Message) -> None:
         if not counters:
             return False
         fields = {f.get("name"): f.get("value") for f in counters[-1].embeds[0].get("fields") or []}
-        return fields.get("Pledged") == money_text(raised)
+        return fields.get("Raised") == money_text(raised)
 
     await sb.wait_until(invitation_closed, PATIENCE, "the invitation to show RSVPs closed")
     await sb.wait_until(counter_final, PATIENCE, "the counter to show the final total")

@@ -156,9 +156,10 @@ class Counters(LiveKeeper):
             await self.bot.pacer.send(counter.channel_id, message.delete)
 
     async def _announce_milestones(self, party: Party, figures: CounterFigures, channel_id: int) -> None:
-        reached = reached_milestones(figures.pledged_cents, party.goal_cents)
+        # Milestones follow the money raised; one voided and crossed again is not told twice (claimed once).
+        reached = reached_milestones(figures.money.raised_cents, party.goal_cents)
         if reached:
             await self.bot.store.fundraising.claim_milestones(
                 party.id, reached, channel_id=channel_id,
-                compose=lambda percents: milestones_message(party, percents, figures.pledged_cents),
+                compose=lambda percents: milestones_message(party, percents, figures.money.raised_cents),
             )

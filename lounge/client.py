@@ -38,6 +38,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.fundraising",
     "cogs.results",
     "cogs.predictions",
+    "cogs.ledger",
     "cogs.privacy",
     "cogs.help",
 )

@@ -14,6 +14,7 @@ from rules import Refusal
 from rules.hosts import is_host
 from rules.text import inert
 from storage import Party
+from ui.wording import not_a_host
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -96,11 +97,18 @@ async def require_host(interaction: discord.Interaction[LoungeBot], party: Party
         host_role_id=party.host_role_id,
         named_host_ids=named,
     ):
-        raise Refusal(
-            "Only the party's hosts can do that: members with Manage Server"
-            + (", the host role," if party.host_role_id else "")
-            + " or who created the party."
-        )
+        raise Refusal(not_a_host(party.host_role_id is not None))
+
+
+async def money_party_as_host(interaction: discord.Interaction[LoungeBot]) -> Party:
+    """The party money moves on (the open one, else the latest closed one), once the caller is a host.
+
+    :raises Refusal: no party ever, or not a host. Storage checks again, in the write, that no newer
+    party took its place.
+    """
+    party = await shown_party(interaction)
+    await require_host(interaction, party)
+    return party
 
 
 async def open_party_as_host(interaction: discord.Interaction[LoungeBot]) -> Party:

@@ -37,12 +37,17 @@ _SNOWFLAKE_MAX = 2**63 - 1
 
 @dataclass(frozen=True)
 class BallotRow:
-    """One checked nominee line: names cleaned, `member_id` a plausible Discord id or None."""
+    """One checked nominee line: names cleaned, `member_ids` plausible Discord ids (several: co-nominees)."""
 
     line: int
     category: str
     nominee: str
-    member_id: int | None
+    member_ids: tuple[int, ...] = ()
+
+    @property
+    def member_id(self) -> int | None:
+        """The first linked member, or None."""
+        return self.member_ids[0] if self.member_ids else None
 
 
 @dataclass(frozen=True)
@@ -132,10 +137,17 @@ def _read_row(line: int, record: list[str], columns: dict[str, int]) -> BallotRo
     try:
         category = clean_name(values["category"], what="category name", max_length=NAME_MAX)
         nominee = clean_name(values["nominee"], what="nominee name", max_length=NAME_MAX)
-        member_id = parse_member_id(values.get("member_id", ""))
+        # Co-nominees ("Tina Fey & Tracey Wigfield") list several ids separated by ";".
+        member_ids = tuple(
+            dict.fromkeys(
+                member_id
+                for part in values.get("member_id", "").split(";")
+                if (member_id := parse_member_id(part)) is not None
+            )
+        )
     except Refusal as refusal:
         raise line_refusal(line, refusal.message) from None
-    return BallotRow(line=line, category=category, nominee=nominee, member_id=member_id)
+    return BallotRow(line=line, category=category, nominee=nominee, member_ids=member_ids)
 
 
 def parse_ballot_csv(data: bytes) -> list[BallotRow]:

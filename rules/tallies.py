@@ -18,9 +18,9 @@ def person_key(member_id: int | None, name: str) -> str:
 
 @dataclass(frozen=True)
 class AnnouncedCategory:
-    """One category with a live result: who won and everyone nominated in it (winner included)."""
+    """One category with a live result: who won (co-nominees are several people) and everyone nominated."""
 
-    winner: str
+    winners: frozenset[str]
     nominees: frozenset[str]
 
 
@@ -47,7 +47,7 @@ class Tally:
         return (
             f"{self.announced} of {self.total} categories announced · {self.winners} "
             f"{'winner' if self.winners == 1 else 'winners'} · {self.losers} "
-            f"{'loser' if self.losers == 1 else 'losers'} · {self.ratio_text}"
+            f"{'loser' if self.losers == 1 else 'losers'} · {self.ratio_text} · people counted once each"
         )
 
 
@@ -59,8 +59,8 @@ def _one_decimal(value: float) -> str:
 def tally(categories: Iterable[AnnouncedCategory], total_categories: int) -> Tally:
     """Winners are everyone who won tonight; losers are the nominees passed over who won nothing."""
     announced = list(categories)
-    winners = {c.winner for c in announced}
-    passed_over = {n for c in announced for n in c.nominees if n != c.winner}
+    winners = {w for c in announced for w in c.winners}
+    passed_over = {n for c in announced for n in c.nominees if n not in c.winners}
     return Tally(len(announced), total_categories, len(winners), len(passed_over - winners))
 
 

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storage.arrivals import ArrivalStore
+from storage.audit import AuditStore
 from storage.ballot import BallotStore
 from storage.closing import WrapupFacts, close_party
 from storage.database import Database, DatabaseUnavailable
 from storage.dues import DuesStore
 from storage.fundraising import FundraisingStore
+from storage.ledger import LedgerStore
 from storage.meta import MetaStore
 from storage.outbox import OutboxStore, OutgoingMessage
 from storage.parties import Party, PartySettings, PartyStore
@@ -28,11 +30,13 @@ from storage.screens import ScreenStore
 
 __all__ = [
     "ArrivalStore",
+    "AuditStore",
     "BallotStore",
     "Database",
     "DatabaseUnavailable",
     "DuesStore",
     "FundraisingStore",
+    "LedgerStore",
     "OutboxStore",
     "Party",
     "PartyMessage",
@@ -64,6 +68,8 @@ class Storage:
         self.reports = ReportStore(database)
         self.fundraising = FundraisingStore(database)
         self.predictions = PredictionStore(database)
+        self.ledger = LedgerStore(database)
+        self.audit = AuditStore(database)
         self.outbox = OutboxStore(database)
         self.screens = ScreenStore(database)
         self.privacy = PrivacyStore(database)
@@ -74,10 +80,15 @@ class Storage:
         return cls(await Database.open(path, migrate=migrate))
 
     async def close_party(
-        self, party_id: int, *, channel_id: int, compose: Callable[[WrapupFacts], OutgoingMessage]
+        self,
+        party_id: int,
+        *,
+        channel_id: int,
+        compose: Callable[[WrapupFacts], OutgoingMessage],
+        by: int | None = None,
     ) -> tuple[Party, int]:
-        """Closes the night and queues its wrap-up together (see storage.closing)."""
-        return await close_party(self, party_id, channel_id=channel_id, compose=compose)
+        """Closes the night and queues its wrap-up together (see storage.closing); `by` goes in the log."""
+        return await close_party(self, party_id, channel_id=channel_id, compose=compose, by=by)
 
     async def close(self) -> None:
         await self.database.close()

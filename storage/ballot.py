@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rules import Refusal
 from rules.ballot_csv import BallotRow, line_refusal
 from rules.text import excerpt, name_key
+from storage.clock import to_text, utc_now
 from storage.database import Database, Transaction
 from storage.interactions import claim_interaction
 
@@ -199,6 +200,7 @@ class BallotStore:
         for index, key in enumerate(keys):
             if key in keys[:index]:
                 raise Refusal(f"“{excerpt(nominees[index].name)}” is listed twice. Nothing was added.")
+        now = to_text(utc_now())
         async with self._db.transaction() as tx:
             if not await claim_interaction(tx, interaction_id, "category add"):
                 return None
@@ -219,10 +221,10 @@ class BallotStore:
                 (party_id, name, key, position),
             )
             await tx.executemany(
-                "INSERT INTO nominees (category_id, name, name_key, member_id, position) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO nominees (category_id, name, name_key, member_id, position, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (category_id, nominee.name, nominee_key, nominee.member_id, number)
+                    (category_id, nominee.name, nominee_key, nominee.member_id, number, now)
                     for number, (nominee, nominee_key) in enumerate(zip(nominees, keys, strict=True), 1)
                 ],
             )
@@ -278,9 +280,9 @@ class BallotStore:
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM nominees WHERE category_id = ?", (category_id,)
             )
             nominee_id = await tx.execute(
-                "INSERT INTO nominees (category_id, name, name_key, member_id, position) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (category_id, name, key, member_id, position),
+                "INSERT INTO nominees (category_id, name, name_key, member_id, position, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (category_id, name, key, member_id, position, to_text(utc_now())),
             )
         return Nominee(
             id=nominee_id, category_id=category_id, name=name, member_id=member_id, position=position
@@ -320,6 +322,7 @@ class BallotStore:
         applied before.
         :raises Refusal: the party is closed, or a line names a nominee its category already has.
         """
+        now = to_text(utc_now())
         async with self._db.transaction() as tx:
             if not await claim_interaction(tx, interaction_id, "category import"):
                 return None
@@ -378,13 +381,22 @@ class BallotStore:
                 category_id = ids[name_key(row.category)]
                 nominee_rows.append(
                     (category_id, row.nominee, name_key(row.nominee), row.member_id,
-                     next_position[category_id])
+                     next_position[category_id], now)
                 )
                 next_position[category_id] += 1
             await tx.executemany(
-                "INSERT INTO nominees (category_id, name, name_key, member_id, position) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO nominees (category_id, name, name_key, member_id, position, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 nominee_rows,
+            )
+            await tx.executemany(
+                "INSERT INTO nominee_members (nominee_id, member_id) SELECT id, ? FROM nominees "
+                "WHERE category_id = ? AND name_key = ? ON CONFLICT DO NOTHING",
+                [
+                    (member_id, ids[name_key(row.category)], name_key(row.nominee))
+                    for row in rows
+                    for member_id in row.member_ids
+                ],
             )
         return ImportSummary(
             categories_added=len(new_categories),

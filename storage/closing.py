@@ -39,14 +39,19 @@ class WrapupFacts:
 
 
 async def close_party(
-    store: Storage, party_id: int, *, channel_id: int, compose: Callable[[WrapupFacts], OutgoingMessage]
+    store: Storage,
+    party_id: int,
+    *,
+    channel_id: int,
+    compose: Callable[[WrapupFacts], OutgoingMessage],
+    by: int | None = None,
 ) -> tuple[Party, int]:
     """Closes the party and queues its wrap-up in `channel_id`; returns the party and the outbox row.
 
     :raises Refusal: it was already closed.
     """
     async with store.database.transaction() as tx:
-        party = await store.parties.close(party_id)
+        party = await store.parties.close(party_id, by=by)
         facts = WrapupFacts(
             party,
             await store.fundraising.counter_figures(party_id),

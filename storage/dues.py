@@ -1,5 +1,7 @@
 """Winner's dues and engraved bottles: owed when a member first wins, settled by payments or a waiver.
 
+Payments and waivers themselves are the ledger's (`storage.ledger`); this module records and ends dues.
+
 The functions taking a `Transaction` run inside the caller's write (an announcement, an undo, a
 payment), so dues and bottles always change together with what caused them.
 """
@@ -10,9 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules import Refusal
 from rules.dues import DuesStatus, dues_settled, engraving
-from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
 
@@ -56,7 +56,8 @@ async def active_dues(tx: Transaction, party_id: int, user_id: int) -> Dues | No
 async def received_from(tx: Transaction, party_id: int, user_id: int) -> int:
     return int(
         await tx.fetch_value(
-            "SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE party_id = ? AND user_id = ?",
+            "SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE party_id = ? AND user_id = ? "
+            "AND voided_at IS NULL",
             (party_id, user_id),
         )
     )
@@ -93,27 +94,14 @@ async def end_dues(tx: Transaction, party_id: int, user_id: int) -> Dues | None:
     return dues
 
 
-async def settle_from_payments(tx: Transaction, party_id: int, user_id: int) -> Dues | None:
-    """After a payment: owed dues that the member's payments now cover become paid. Returns them if so."""
-    dues = await active_dues(tx, party_id, user_id)
-    if dues is None or dues.status is not DuesStatus.OWED:
-        return None
-    if not dues_settled(dues.amount_cents, await received_from(tx, party_id, user_id)):
-        return None
-    await tx.execute(
-        "UPDATE dues SET status = 'paid', settled_at = ? WHERE id = ?", (to_text(utc_now()), dues.id)
-    )
-    await refresh_bottle(tx, party_id, user_id)
-    return await active_dues(tx, party_id, user_id)
-
-
 async def refresh_bottle(tx: Transaction, party_id: int, user_id: int) -> None:
     """Keeps the member's bottle in step: engraved with their wins while their dues are paid, else none."""
     dues = await active_dues(tx, party_id, user_id)
     wins = await tx.fetch_all(
         "SELECT c.name AS category, n.name AS nominee FROM results r "
         "JOIN categories c ON c.id = r.category_id JOIN nominees n ON n.id = r.nominee_id "
-        "WHERE r.party_id = ? AND r.undone_at IS NULL AND n.member_id = ? ORDER BY c.position",
+        "JOIN nominee_members nm ON nm.nominee_id = n.id "
+        "WHERE r.party_id = ? AND r.undone_at IS NULL AND nm.member_id = ? ORDER BY c.position",
         (party_id, user_id),
     )
     if dues is None or dues.status is not DuesStatus.PAID or not wins:
@@ -140,26 +128,15 @@ class DuesStore:
         )
         return None if row is None else _dues(row)
 
-    async def waive(self, party_id: int, user_id: int, host_id: int) -> Dues:
-        """:raises Refusal: the member owes nothing to waive."""
-        async with self._db.transaction() as tx:
-            dues = await active_dues(tx, party_id, user_id)
-            if dues is None:
-                raise Refusal("That member owes no winner's dues: only winners do.")
-            if dues.status is not DuesStatus.OWED:
-                raise Refusal(f"Their dues are already {dues.status.value}.")
-            await tx.execute(
-                "UPDATE dues SET status = 'waived', settled_at = ?, settled_by = ? WHERE id = ?",
-                (to_text(utc_now()), host_id, dues.id),
+    async def at_other_amount(self, party_id: int, amount_cents: int) -> int:
+        """How many recorded dues (owed, paid or waived) stand at another amount than `amount_cents`."""
+        return int(
+            await self._db.fetch_value(
+                "SELECT count(*) FROM dues "
+                "WHERE party_id = ? AND status != 'cancelled' AND amount_cents != ?",
+                (party_id, amount_cents),
             )
-            tx.touch(party_id, Topic.MONEY)
-            waived = await active_dues(tx, party_id, user_id)
-        assert waived is not None
-        return waived
-
-    async def settle_from_payments(self, party_id: int, user_id: int) -> Dues | None:
-        async with self._db.transaction() as tx:
-            return await settle_from_payments(tx, party_id, user_id)
+        )
 
     async def outstanding(self, party_id: int) -> list[Dues]:
         rows = await self._db.fetch_all(

@@ -1,15 +1,15 @@
-"""Pledges, payments and milestones: the money of a party.
+"""Pledges and milestones: what members promise, and the counter's and the donor wall's reads.
 
 Every change runs in one transaction together with `claim_interaction`, so a redelivered interaction
 changes nothing and gets back what the first delivery stored. Reads that combine several figures (the
 live counter's, the donor wall's, a member's own pledges) take one snapshot, so a total never disagrees
-with the list beside it.
+with the list beside it. Payments, waivers and voids are the ledger's (`storage.ledger`), which also
+counts the money (`money_figures`).
 
-What the tables leave to this module: a pledge is "paid" when the member's recorded payments cover it
-after their winner's dues (see `rules.fundraising.paid_pledges`), so there is no paid flag to keep in
-step; a payment settles those dues in its own transaction (`storage.dues.settle_from_payments`); and
-anonymity is applied here, before figures leave storage, so no renderer can show an anonymous donor's
-name.
+What the tables leave to this module: a pledge is "paid" when the member's live payments cover it after
+their winner's dues (`rules.ledger.paid_pledges`), so there is no paid flag to keep in step; a pledge is
+live while neither cancelled nor voided; and anonymity is applied here, before figures leave storage, so
+no renderer can show an anonymous donor's name.
 """
 
 from __future__ import annotations
@@ -19,16 +19,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules import Refusal
-from rules.fundraising import paid_pledges
+from rules.ledger import MoneyFigures, paid_pledges
+from storage.audit import Action, record
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction, Work
-from storage.dues import Dues, settle_from_payments
+from storage.errors import NotYourPledge, PartyClosed, PledgeCancelled, PledgePaid
 from storage.interactions import claim_interaction, claim_interaction_in
+from storage.ledger import member_money_in, money_figures_in
 from storage.outbox import OutgoingMessage, post_in_channel
-
-CLOSED = "The party is closed; its pledges and payments are kept as they were."
 
 
 @dataclass(frozen=True)
@@ -42,10 +41,12 @@ class Pledge:
     note: str | None
     created_at: datetime
     cancelled_at: datetime | None
+    voided_at: datetime | None = None
 
     @property
     def is_cancelled(self) -> bool:
-        return self.cancelled_at is not None
+        """Cancelled by its owner or voided by a host: either way it counts for nothing."""
+        return self.cancelled_at is not None or self.voided_at is not None
 
 
 @dataclass(frozen=True)
@@ -54,28 +55,6 @@ class PledgeReceipt:
 
     pledge: Pledge
     new: bool
-
-
-@dataclass(frozen=True)
-class Payment:
-    id: int
-    party_id: int
-    user_id: int
-    amount_cents: int
-    note: str | None
-    recorded_by: int
-    recorded_at: datetime
-
-
-@dataclass(frozen=True)
-class PaymentReceipt:
-    """The stored payment and where the member stands after it; `settled_dues` if it paid their dues."""
-
-    payment: Payment
-    new: bool
-    member_received_cents: int
-    member_pledged_cents: int
-    settled_dues: Dues | None = None
 
 
 @dataclass(frozen=True)
@@ -90,8 +69,9 @@ class ShownPledge:
 
 @dataclass(frozen=True)
 class CounterFigures:
-    pledged_cents: int
-    received_cents: int
+    """The counter's figures: the money model's totals, and the pledges behind them."""
+
+    money: MoneyFigures
     donor_count: int
     pledge_count: int
     newest: tuple[ShownPledge, ...]
@@ -110,8 +90,7 @@ class DonorWall:
     entries: tuple[WallEntry, ...]
     # Lines left off the wall because only the top ones are shown.
     more_entries: int
-    pledged_cents: int
-    received_cents: int
+    money: MoneyFigures
     donor_count: int
 
 
@@ -139,45 +118,26 @@ def _pledge(row: sqlite3.Row) -> Pledge:
         note=row["note"],
         created_at=from_text(row["created_at"]),  # type: ignore[arg-type]
         cancelled_at=from_text(row["cancelled_at"]),
-    )
-
-
-def _payment(row: sqlite3.Row) -> Payment:
-    return Payment(
-        id=row["id"],
-        party_id=row["party_id"],
-        user_id=row["user_id"],
-        amount_cents=row["amount_cents"],
-        note=row["note"],
-        recorded_by=row["recorded_by"],
-        recorded_at=from_text(row["recorded_at"]),  # type: ignore[arg-type]
+        voided_at=from_text(row["voided_at"]),
     )
 
 
 async def _require_open(tx: Transaction, party_id: int) -> None:
     closed_at = await tx.fetch_one("SELECT closed_at FROM parties WHERE id = ?", (party_id,))
     if closed_at is None or closed_at[0] is not None:
-        raise Refusal(CLOSED)
+        raise PartyClosed()
 
 
 def _paid_ids(work: Work, party_id: int, user_id: int) -> set[int]:
-    """Which of the member's live pledges their recorded payments pay (dues first, then oldest first)."""
+    """Which of the member's live pledges their live payments pay (dues first, then oldest first)."""
     rows = work.fetch_all(
         "SELECT id, amount_cents FROM pledges WHERE party_id = ? AND user_id = ? AND cancelled_at IS NULL "
-        "ORDER BY id",
-        (party_id, user_id),
-    )
-    received = work.fetch_value(
-        "SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE party_id = ? AND user_id = ?",
+        "AND voided_at IS NULL ORDER BY id",
         (party_id, user_id),
     )
     # Waived or cancelled dues take nothing from what the member paid.
-    dues = work.fetch_value(
-        "SELECT COALESCE(SUM(amount_cents), 0) FROM dues "
-        "WHERE party_id = ? AND user_id = ? AND status IN ('owed', 'paid')",
-        (party_id, user_id),
-    )
-    return paid_pledges([(row[0], row[1]) for row in rows], received, dues)
+    member = member_money_in(work, party_id, user_id)
+    return paid_pledges([(row[0], row[1]) for row in rows], member.received, member.dues)
 
 
 def _member_pledges(work: Work, party_id: int, user_id: int) -> list[OwnPledge]:
@@ -205,7 +165,7 @@ class FundraisingStore:
     ) -> PledgeReceipt:
         """Stores a pledge once per interaction; a redelivery gets the original pledge back.
 
-        :raises Refusal: the party is closed.
+        :raises PartyClosed: the party is closed.
         """
         def add(work: Work) -> PledgeReceipt:
             if not claim_interaction_in(work, interaction_id, "pledge"):
@@ -223,7 +183,7 @@ class FundraisingStore:
                  to_text(utc_now()), interaction_id, party_id),
             )
             if row is None:
-                raise Refusal(CLOSED)
+                raise PartyClosed()
             work.touch(party_id, Topic.MONEY)
             return PledgeReceipt(_pledge(row), new=True)
 
@@ -234,68 +194,76 @@ class FundraisingStore:
     async def cancel_pledge(self, pledge_id: int, user_id: int, *, interaction_id: int) -> Pledge:
         """Cancels the member's own unpaid pledge; a redelivery changes nothing and gets it back.
 
-        :raises Refusal: not their pledge, the party is closed, or it is cancelled or paid already.
+        :raises NotYourPledge, PartyClosed, PledgeCancelled, PledgePaid: see `_own_unpaid`.
         """
         async with self._db.transaction() as tx:
-            row = await tx.fetch_one("SELECT * FROM pledges WHERE id = ?", (pledge_id,))
-            if row is None or row["user_id"] != user_id:
-                raise Refusal("That pledge isn't yours: only the member who made a pledge can cancel it.")
-            if not await claim_interaction(tx, interaction_id, "pledge_cancel"):
-                return _pledge(row)
-            await _require_open(tx, row["party_id"])
-            if row["cancelled_at"] is not None:
-                raise Refusal("That pledge is already cancelled.")
-            # read() joins this transaction: one trip for the three reads.
-            party_id = row["party_id"]
-            if pledge_id in await self._db.read(lambda work: _paid_ids(work, party_id, user_id)):
-                raise Refusal("That pledge is paid, so it stays. Thank you!")
-            await tx.execute(
-                "UPDATE pledges SET cancelled_at = ? WHERE id = ?", (to_text(utc_now()), pledge_id)
-            )
-            tx.touch(row["party_id"], Topic.MONEY)
-            row = await tx.fetch_one("SELECT * FROM pledges WHERE id = ?", (pledge_id,))
+            row = await self._own_unpaid(tx, pledge_id, user_id, interaction_id, "pledge_cancel")
+            if row is not None:
+                await tx.execute(
+                    "UPDATE pledges SET cancelled_at = ? WHERE id = ?", (to_text(utc_now()), pledge_id)
+                )
+                await record(
+                    tx, row["party_id"], user_id, Action.PLEDGE_CANCEL, subject_id=user_id,
+                    amount_cents=row["amount_cents"], ref_id=pledge_id,
+                )
+                tx.touch(row["party_id"], Topic.MONEY)
+            return await self._get(tx, pledge_id)
+
+    async def edit_pledge(
+        self, pledge_id: int, user_id: int, *, amount_cents: int, note: str | None, interaction_id: int
+    ) -> Pledge:
+        """The member changes the amount and note of their own unpaid pledge; the log keeps what it was.
+
+        :raises NotYourPledge, PartyClosed, PledgeCancelled, PledgePaid: see `_own_unpaid`.
+        """
+        async with self._db.transaction() as tx:
+            row = await self._own_unpaid(tx, pledge_id, user_id, interaction_id, "pledge_edit")
+            if row is not None:
+                await tx.execute(
+                    "UPDATE pledges SET amount_cents = ?, note = ? WHERE id = ?",
+                    (amount_cents, note, pledge_id),
+                )
+                await record(
+                    tx, row["party_id"], user_id, Action.PLEDGE_EDIT, subject_id=user_id,
+                    amount_cents=amount_cents, ref_id=pledge_id,
+                    detail=f"was {row['amount_cents']} cents",
+                )
+                tx.touch(row["party_id"], Topic.MONEY)
+            return await self._get(tx, pledge_id)
+
+    async def get(self, pledge_id: int) -> Pledge | None:
+        row = await self._db.fetch_one("SELECT * FROM pledges WHERE id = ?", (pledge_id,))
+        return None if row is None else _pledge(row)
+
+    @staticmethod
+    async def _get(tx: Transaction, pledge_id: int) -> Pledge:
+        row = await tx.fetch_one("SELECT * FROM pledges WHERE id = ?", (pledge_id,))
         assert row is not None
         return _pledge(row)
 
-    async def record_payment(
-        self,
-        party_id: int,
-        user_id: int,
-        amount_cents: int,
-        *,
-        note: str | None,
-        recorded_by: int,
-        interaction_id: int,
-    ) -> PaymentReceipt:
-        """Records money received from a member, once per interaction; it pays their winner's dues first.
+    @staticmethod
+    async def _own_unpaid(
+        tx: Transaction, pledge_id: int, user_id: int, interaction_id: int, kind: str
+    ) -> sqlite3.Row | None:
+        """The member's own live, unpaid pledge of an open party, or None when the interaction was applied.
 
-        :raises Refusal: the party is closed.
+        :raises NotYourPledge: not theirs (custom_ids are not secret).
+        :raises PartyClosed: pledges are frozen.
+        :raises PledgeCancelled: cancelled or voided already. :raises PledgePaid: their payments cover it.
         """
-        settled = None
-        async with self._db.transaction() as tx:
-            new = await claim_interaction(tx, interaction_id, "payment")
-            if new:
-                await _require_open(tx, party_id)
-                await tx.execute(
-                    "INSERT INTO payments (party_id, user_id, amount_cents, note, recorded_by, recorded_at, "
-                    "interaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (party_id, user_id, amount_cents, note, recorded_by, to_text(utc_now()), interaction_id),
-                )
-                settled = await settle_from_payments(tx, party_id, user_id)
-                tx.touch(party_id, Topic.MONEY)
-            row = await tx.fetch_one("SELECT * FROM payments WHERE interaction_id = ?", (interaction_id,))
-            if row is None:
-                raise RuntimeError(f"interaction {interaction_id} was applied, but not as a payment")
-            received = await tx.fetch_value(
-                "SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE party_id = ? AND user_id = ?",
-                (row["party_id"], row["user_id"]),
-            )
-            pledged = await tx.fetch_value(
-                "SELECT COALESCE(SUM(amount_cents), 0) FROM pledges "
-                "WHERE party_id = ? AND user_id = ? AND cancelled_at IS NULL",
-                (row["party_id"], row["user_id"]),
-            )
-        return PaymentReceipt(_payment(row), new, received, pledged, settled)
+        row = await tx.fetch_one("SELECT * FROM pledges WHERE id = ?", (pledge_id,))
+        if row is None or row["user_id"] != user_id:
+            raise NotYourPledge()
+        if not await claim_interaction(tx, interaction_id, kind):
+            return None
+        await _require_open(tx, row["party_id"])
+        if row["cancelled_at"] is not None or row["voided_at"] is not None:
+            raise PledgeCancelled()
+        party_id = row["party_id"]
+        # read() joins this transaction: one trip for the reads.
+        if pledge_id in await tx.database.read(lambda work: _paid_ids(work, party_id, user_id)):
+            raise PledgePaid()
+        return row
 
     async def counter_figures(self, party_id: int, newest: int = 5) -> CounterFigures:
         """Everything the live counter shows, read in one snapshot."""
@@ -372,7 +340,7 @@ def _counter_figures(work: Work, party_id: int, newest: int) -> CounterFigures:
         for row in rows
     )
     return CounterFigures(
-        pledged_cents=totals[0], received_cents=totals[1], donor_count=totals[2], pledge_count=totals[3],
+        money=money_figures_in(work, party_id, totals[0]), donor_count=totals[2], pledge_count=totals[3],
         newest=shown,
     )
 
@@ -391,6 +359,6 @@ def _donor_wall(work: Work, party_id: int, top: int) -> DonorWall:
         for row in rows
     )
     return DonorWall(
-        entries=entries, more_entries=totals[4] - len(entries), pledged_cents=totals[0],
-        received_cents=totals[1], donor_count=totals[2],
+        entries=entries, more_entries=totals[4] - len(entries),
+        money=money_figures_in(work, party_id, totals[0]), donor_count=totals[2],
     )

@@ -6,10 +6,19 @@ import sqlite3
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from rules import Refusal
+from storage.audit import Action, record
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
+from storage.errors import (
+    AlreadyClosed,
+    AlreadyHost,
+    NothingToReopen,
+    NotNamedHost,
+    OpenPartyExists,
+    PartyFrozen,
+    PartyStillOpen,
+)
 
 DEFAULT_WINNER_DONATION_CENTS = 100_000
 
@@ -77,7 +86,7 @@ class PartyStore:
     async def create(self, guild_id: int, created_by: int, settings: PartySettings) -> Party:
         """Opens a party for the guild, its creator becoming a host.
 
-        :raises Refusal: the guild already has an open party.
+        :raises OpenPartyExists: the guild already has an open party.
         """
         if not settings.name:
             raise ValueError("a party needs a name")
@@ -88,7 +97,7 @@ class PartyStore:
         placeholders = ", ".join("?" for _ in columns)
         async with self._db.transaction() as tx:
             if await self._open_party_id(tx, guild_id) is not None:
-                raise Refusal("This server already has an open party. Close it with /party close first.")
+                raise OpenPartyExists()
             party_id = await tx.execute(
                 f"INSERT INTO parties ({', '.join(columns)}) VALUES ({placeholders})",
                 (guild_id, created_by, now, *values.values()),
@@ -101,10 +110,10 @@ class PartyStore:
         assert row is not None
         return _row_to_party(row)
 
-    async def edit(self, party_id: int, settings: PartySettings) -> Party:
+    async def edit(self, party_id: int, settings: PartySettings, by: int | None = None) -> Party:
         """Changes the given fields of an open party.
 
-        :raises Refusal: the party is closed.
+        :raises PartyFrozen: the party is closed.
         """
         changes = {
             c: _column_value(c, getattr(settings, c))
@@ -114,21 +123,25 @@ class PartyStore:
         async with self._db.transaction() as tx:
             row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
             if row is None or row["closed_at"] is not None:
-                raise Refusal("That party is closed; closed parties are kept as they were.")
+                raise PartyFrozen()
+            # Only what differs is written and logged: a redelivered edit changes nothing the second time.
+            changes = {column: value for column, value in changes.items() if row[column] != value}
             if changes:
                 assignments = ", ".join(f"{column} = ?" for column in changes)
                 await tx.execute(
                     f"UPDATE parties SET {assignments} WHERE id = ?", (*changes.values(), party_id)
                 )
+                if by is not None:
+                    await record(tx, party_id, by, Action.PARTY_EDIT, detail=", ".join(changes))
                 tx.touch(party_id, Topic.PARTY)
                 row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
         assert row is not None
         return _row_to_party(row)
 
-    async def close(self, party_id: int) -> Party:
-        """Closes the party for good.
+    async def close(self, party_id: int, by: int | None = None) -> Party:
+        """Closes the party (`by`: the host, for the log); /party reopen can undo a close made by mistake.
 
-        :raises Refusal: it was already closed.
+        :raises AlreadyClosed: it was already closed.
         """
         async with self._db.transaction() as tx:
             changed = await tx.execute(
@@ -136,11 +149,59 @@ class PartyStore:
                 (to_text(utc_now()), party_id),
             )
             if not changed:
-                raise Refusal("That party is already closed.")
+                raise AlreadyClosed()
+            if by is not None:
+                await record(tx, party_id, by, Action.CLOSE)
             tx.touch(party_id, Topic.PARTY)
             row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
         assert row is not None
         return _row_to_party(row)
+
+    async def reopen(self, guild_id: int, by: int) -> Party:
+        """Reopens the guild's most recently closed party.
+
+        :raises PartyStillOpen: a party of the guild is open. :raises NothingToReopen: none was closed.
+        """
+        async with self._db.transaction() as tx:
+            if await self._open_party_id(tx, guild_id) is not None:
+                raise PartyStillOpen()
+            party_id = await tx.fetch_value(
+                "SELECT id FROM parties WHERE guild_id = ? ORDER BY id DESC LIMIT 1", (guild_id,)
+            )
+            if party_id is None:
+                raise NothingToReopen()
+            await tx.execute("UPDATE parties SET closed_at = NULL WHERE id = ?", (party_id,))
+            await record(tx, party_id, by, Action.REOPEN)
+            tx.touch(party_id, Topic.PARTY, Topic.MONEY)
+            row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
+        assert row is not None
+        return _row_to_party(row)
+
+    async def add_host(self, party_id: int, user_id: int, by: int) -> None:
+        """Names a host. :raises AlreadyHost: named already."""
+        async with self._db.transaction() as tx:
+            added = await tx.fetch_one(
+                "INSERT INTO party_hosts (party_id, user_id, added_at) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING RETURNING user_id",
+                (party_id, user_id, to_text(utc_now())),
+            )
+            if added is None:
+                raise AlreadyHost()
+            await record(tx, party_id, by, Action.HOST_ADD, subject_id=user_id)
+            tx.touch(party_id, Topic.PARTY)
+
+    async def remove_host(self, party_id: int, user_id: int, by: int) -> None:
+        """Un-names a host, the creator included (Manage Server members stay hosts, so none is orphaned).
+
+        :raises NotNamedHost: they were not named.
+        """
+        async with self._db.transaction() as tx:
+            if not await tx.execute(
+                "DELETE FROM party_hosts WHERE party_id = ? AND user_id = ?", (party_id, user_id)
+            ):
+                raise NotNamedHost()
+            await record(tx, party_id, by, Action.HOST_REMOVE, subject_id=user_id)
+            tx.touch(party_id, Topic.PARTY)
 
     async def get(self, party_id: int) -> Party | None:
         row = await self._db.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
@@ -167,6 +228,13 @@ class PartyStore:
     async def host_ids(self, party_id: int) -> set[int]:
         rows = await self._db.fetch_all("SELECT user_id FROM party_hosts WHERE party_id = ?", (party_id,))
         return {row[0] for row in rows}
+
+    async def named_hosts(self, party_id: int) -> list[int]:
+        """Named hosts in the order they were named."""
+        rows = await self._db.fetch_all(
+            "SELECT user_id FROM party_hosts WHERE party_id = ? ORDER BY added_at, user_id", (party_id,)
+        )
+        return [row[0] for row in rows]
 
     @staticmethod
     async def _open_party_id(tx: Transaction, guild_id: int) -> int | None:

@@ -43,6 +43,10 @@ class MoneyRow:
     anonymous: bool
     note: str | None
     status: str
+    ref_id: int = 0
+    voided_at: datetime | None = None
+    voided_by: int | None = None
+    void_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,9 @@ class ReportStore:
         """Pledges still standing and payments, in time order."""
         rows = await self._db.fetch_all(
             "SELECT created_at AS at, amount_cents AS pledged, 0 AS received FROM pledges "
-            "WHERE party_id = ? AND cancelled_at IS NULL "
+            "WHERE party_id = ? AND cancelled_at IS NULL AND voided_at IS NULL "
             "UNION ALL SELECT recorded_at, 0, amount_cents FROM payments WHERE party_id = ? "
+            "AND voided_at IS NULL "
             "ORDER BY at",
             (party_id, party_id),
         )
@@ -76,8 +81,9 @@ class ReportStore:
             winners = {
                 row[0]
                 for row in await tx.fetch_all(
-                    "SELECT DISTINCT n.member_id FROM results r JOIN nominees n ON n.id = r.nominee_id "
-                    "WHERE r.party_id = ? AND r.undone_at IS NULL AND n.member_id IS NOT NULL",
+                    "SELECT DISTINCT nm.member_id FROM results r "
+                    "JOIN nominee_members nm ON nm.nominee_id = r.nominee_id "
+                    "WHERE r.party_id = ? AND r.undone_at IS NULL",
                     (party_id,),
                 )
             }
@@ -108,24 +114,33 @@ class ReportStore:
         ]
 
     async def money(self, party_id: int) -> list[MoneyRow]:
-        """Every pledge (cancelled ones marked), payment and winner's dues, in time order."""
+        """Every pledge, payment, winner's dues and waiver in time order; voided ones marked, not left out."""
         rows = await self._db.fetch_all(
             "SELECT 'pledge', created_at, user_id, display_name, amount_cents, anonymous, note, "
-            "CASE WHEN cancelled_at IS NULL THEN 'standing' ELSE 'cancelled' END FROM pledges "
-            "WHERE party_id = ? "
+            "CASE WHEN voided_at IS NOT NULL THEN 'void' WHEN cancelled_at IS NULL THEN 'standing' "
+            "ELSE 'cancelled' END, id, voided_at, voided_by, void_reason FROM pledges WHERE party_id = :p "
             "UNION ALL SELECT 'payment', p.recorded_at, p.user_id, coalesce(("
             "SELECT display_name FROM rsvps r WHERE r.party_id = p.party_id AND r.user_id = p.user_id), ("
             "SELECT display_name FROM pledges g WHERE g.party_id = p.party_id AND g.user_id = p.user_id "
-            "LIMIT 1), ''), p.amount_cents, 0, p.note, 'received' FROM payments p WHERE p.party_id = ? "
+            "LIMIT 1), ''), p.amount_cents, 0, p.note, "
+            "CASE WHEN p.voided_at IS NULL THEN 'received' ELSE 'void' END, p.id, p.voided_at, p.voided_by, "
+            "p.void_reason FROM payments p WHERE p.party_id = :p "
             "UNION ALL SELECT 'winner''s dues', d.created_at, d.user_id, coalesce(("
             "SELECT n.name FROM nominees n JOIN categories c ON c.id = n.category_id "
             "WHERE c.party_id = d.party_id AND n.member_id = d.user_id LIMIT 1), ''), d.amount_cents, 0, "
-            "NULL, d.status FROM dues d WHERE d.party_id = ? "
+            "NULL, d.status, d.id, NULL, NULL, NULL FROM dues d WHERE d.party_id = :p "
+            "UNION ALL SELECT 'waiver', w.waived_at, w.user_id, '', w.amount_cents, 0, NULL, "
+            "CASE WHEN w.voided_at IS NULL THEN 'standing' ELSE 'void' END, w.id, w.voided_at, w.voided_by, "
+            "w.void_reason FROM waivers w WHERE w.party_id = :p "
             "ORDER BY 2",
-            (party_id, party_id, party_id),
+            {"p": party_id},
         )
         return [
-            MoneyRow(row[0], from_text(row[1]), row[2], row[3], row[4], bool(row[5]), row[6], row[7])  # type: ignore[arg-type]
+            MoneyRow(
+                row[0], from_text(row[1]), row[2], row[3], row[4],  # type: ignore[arg-type]
+                bool(row[5]), row[6], row[7],
+                row[8], from_text(row[9]), row[10], row[11],
+            )
             for row in rows
         ]
 

@@ -11,12 +11,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from rules import Refusal
 from rules.tallies import AnnouncedCategory, Tally, person_key, tally
+from storage.audit import Action, record
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
-from storage.dues import Dues, end_dues, owe_dues, refresh_bottle
+from storage.dues import Dues, active_dues, end_dues, owe_dues, refresh_bottle
+from storage.errors import (
+    AlreadyAnnounced,
+    AlreadyApplied,
+    AlreadyLinked,
+    CategoryNotOnBallot,
+    NomineeNotFound,
+    NomineeNotInCategory,
+    NoResultToUndo,
+    PartyClosed,
+)
 from storage.interactions import claim_interaction
 from storage.outbox import (
     OutgoingMessage,
@@ -31,9 +41,12 @@ from storage.predictions import Guesses, guesses_for
 
 @dataclass(frozen=True)
 class Nominee:
+    """A nominee and every member it stands for (co-nominees: several; the first is `member_id`)."""
+
     id: int
     name: str
     member_id: int | None
+    member_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,9 +66,12 @@ class Result:
 
 @dataclass(frozen=True)
 class Announcement:
+    """The result, who was passed over, and each winning member's dues (new or held from an earlier win)."""
+
     result: Result
     passed_over: list[Nominee]
-    new_dues: Dues | None
+    dues: tuple[Dues, ...]
+    new_dues: tuple[Dues, ...]
     tally: Tally
     # The outbox row of the public announcement, queued with the result.
     outbox_id: int | None = None
@@ -74,12 +90,26 @@ class Undo:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A member linked to a nominee; `won`: categories the nominee holds; `dues`: if that made them owe."""
+
+    nominee: Nominee
+    member_id: int
+    won: tuple[str, ...]
+    dues: Dues | None
+
+
+@dataclass(frozen=True)
 class PassedOver:
     name: str
     member_id: int | None
     times: int
     categories: int
 
+
+# A nominee added after its category's result was announced was not passed over in it (nominees
+# from before 0004 have no added_at and count as always there).
+_IN_BY_THEN = "(n.added_at IS NULL OR n.added_at <= r.announced_at)"
 
 # The announcement's message id is recorded on its outbox row when it goes out.
 _RESULT_SELECT = (
@@ -90,13 +120,13 @@ _RESULT_SELECT = (
 )
 
 
-def _result(row: sqlite3.Row) -> Result:
+def _result(row: sqlite3.Row, linked: tuple[int, ...] = ()) -> Result:
     return Result(
         id=row["id"],
         party_id=row["party_id"],
         category_id=row["category_id"],
         category_name=row["category_name"],
-        winner=Nominee(row["nominee_id"], row["winner_name"], row["winner_member_id"]),
+        winner=Nominee(row["nominee_id"], row["winner_name"], row["winner_member_id"], linked),
         announced_by=row["announced_by"],
         announced_at=from_text(row["announced_at"]),  # type: ignore[arg-type]
         announce_channel_id=row["announce_channel_id"],
@@ -113,24 +143,49 @@ async def _live_result(tx: Transaction, category_id: int) -> Result | None:
     return None if row is None else _result(row)
 
 
+async def member_ids(tx: Transaction, nominee_id: int) -> tuple[int, ...]:
+    """Every member a nominee stands for, the first linked (nominees.member_id) first."""
+    rows = await tx.fetch_all(
+        "SELECT member_id FROM nominee_members WHERE nominee_id = ?1 "
+        "ORDER BY member_id = (SELECT member_id FROM nominees WHERE id = ?1) DESC, member_id",
+        (nominee_id,),
+    )
+    return tuple(row[0] for row in rows)
+
+
 async def _tally(tx: Transaction, party_id: int) -> Tally:
     total = await tx.fetch_value("SELECT count(*) FROM categories WHERE party_id = ?", (party_id,))
+    # One row per person: a nominee linked to several members (co-nominees) is several people.
     rows = await tx.fetch_all(
-        "SELECT r.category_id, r.nominee_id, n.id AS nominee_id_in, n.member_id, n.name FROM results r "
-        "JOIN nominees n ON n.category_id = r.category_id WHERE r.party_id = ? AND r.undone_at IS NULL",
+        "SELECT r.category_id, r.nominee_id, n.id AS nominee_id_in, nm.member_id, n.name FROM results r "
+        "JOIN nominees n ON n.category_id = r.category_id "
+        "LEFT JOIN nominee_members nm ON nm.nominee_id = n.id "
+        f"WHERE r.party_id = ? AND r.undone_at IS NULL AND {_IN_BY_THEN}",
         (party_id,),
     )
     nominees: dict[int, set[str]] = {}
-    winners: dict[int, str] = {}
+    winners: dict[int, set[str]] = {}
     for row in rows:
         key = person_key(row["member_id"], row["name"])
         nominees.setdefault(row["category_id"], set()).add(key)
         if row["nominee_id_in"] == row["nominee_id"]:
-            winners[row["category_id"]] = key
+            winners.setdefault(row["category_id"], set()).add(key)
     announced = [
-        AnnouncedCategory(winners[c], frozenset(keys)) for c, keys in nominees.items() if c in winners
+        AnnouncedCategory(frozenset(winners[c]), frozenset(keys))
+        for c, keys in nominees.items()
+        if c in winners
     ]
     return tally(announced, int(total))
+
+
+async def _still_winner(tx: Transaction, party_id: int, member_id: int) -> bool:
+    return bool(
+        await tx.fetch_value(
+            "SELECT count(*) FROM results r JOIN nominee_members nm ON nm.nominee_id = r.nominee_id "
+            "WHERE r.party_id = ? AND r.undone_at IS NULL AND nm.member_id = ?",
+            (party_id, member_id),
+        )
+    )
 
 
 class ResultStore:
@@ -151,7 +206,8 @@ class ResultStore:
         """Records the category's winner, their dues (once per party) and returns who was passed over;
         with `compose`, queues its public announcement in `channel_id` in the same transaction.
 
-        :raises Refusal: the category or nominee is not in this party, the category already has a
+        :raises CategoryNotOnBallot, NomineeNotInCategory, AlreadyAnnounced, AlreadyApplied: the category
+            or nominee is not in this party, the category already has a
             result (two hosts at once: exactly one wins the race), or the interaction was applied before.
         """
         async with self._db.transaction() as tx:
@@ -159,9 +215,9 @@ class ResultStore:
                 "SELECT id, name FROM categories WHERE id = ? AND party_id = ?", (category_id, party.id)
             )
             if category is None:
-                raise Refusal("That category isn't on this party's ballot. Pick one from the list.")
+                raise CategoryNotOnBallot()
             nominees = [
-                Nominee(row["id"], row["name"], row["member_id"])
+                Nominee(row["id"], row["name"], row["member_id"], await member_ids(tx, row["id"]))
                 for row in await tx.fetch_all(
                     "SELECT id, name, member_id FROM nominees WHERE category_id = ? ORDER BY position",
                     (category_id,),
@@ -169,32 +225,41 @@ class ResultStore:
             ]
             winner = next((n for n in nominees if n.id == nominee_id), None)
             if winner is None:
-                raise Refusal(f"That nominee isn't in {category['name']}. Pick one from the list.")
+                raise NomineeNotInCategory(category["name"])
             existing = await _live_result(tx, category_id)
             if existing is not None:
-                raise Refusal(
-                    f"{category['name']} was already announced: {existing.winner.name} won. "
-                    "If that was the wrong envelope, use /result undo first."
-                )
+                raise AlreadyAnnounced(category["name"], existing.winner.name)
             if not await claim_interaction(tx, interaction_id, "result announce"):
-                raise Refusal("That announcement was already made.")
+                raise AlreadyApplied("announcement")
             result_id = await tx.execute(
                 "INSERT INTO results (party_id, category_id, nominee_id, announced_by, announced_at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (party.id, category_id, nominee_id, host_id, to_text(utc_now())),
             )
+            await record(
+                tx, party.id, host_id, Action.RESULT, subject_id=winner.member_id, ref_id=result_id,
+                detail=f"{category['name']}: {winner.name}",
+            )
             tx.touch(party.id, Topic.RESULTS, Topic.MONEY)
-            new_dues = None
-            if winner.member_id is not None:
+            # Each linked member of the winner (co-nominees too) owes dues, once per party.
+            new_dues = []
+            held = []
+            for member_id in winner.member_ids:
                 if party.winner_donation_cents > 0:
-                    new_dues = await owe_dues(tx, party.id, winner.member_id, party.winner_donation_cents)
-                await refresh_bottle(tx, party.id, winner.member_id)
+                    owed = await owe_dues(tx, party.id, member_id, party.winner_donation_cents)
+                    if owed is not None:
+                        new_dues.append(owed)
+                await refresh_bottle(tx, party.id, member_id)
+                dues = await active_dues(tx, party.id, member_id)
+                if dues is not None:
+                    held.append(dues)
             row = await tx.fetch_one(_RESULT_SELECT + "WHERE r.id = ?", (result_id,))
             assert row is not None
             outcome = Announcement(
-                _result(row),
+                _result(row, winner.member_ids),
                 [n for n in nominees if n.id != nominee_id],
-                new_dues,
+                tuple(held),
+                tuple(new_dues),
                 await _tally(tx, party.id),
                 guesses=await guesses_for(tx, party.id, category_id, nominee_id),
             )
@@ -227,36 +292,35 @@ class ResultStore:
         announced) in the same transaction, and the announcement is marked `withdrawn` once it is out,
         or never posted if it had not gone out yet.
 
-        :raises Refusal: the category has no result to undo.
+        :raises NoResultToUndo: the category has no live result. :raises AlreadyApplied: redelivered.
         """
         async with self._db.transaction() as tx:
             live = await _live_result(tx, category_id)
             if live is None or live.party_id != party.id:
-                raise Refusal("That category has no result to undo.")
+                raise NoResultToUndo()
             if not await claim_interaction(tx, interaction_id, "result undo"):
-                raise Refusal("That correction was already made.")
+                raise AlreadyApplied("correction")
             await tx.execute(
                 "UPDATE results SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?",
                 (to_text(utc_now()), host_id, reason, live.id),
             )
+            await record(
+                tx, party.id, host_id, Action.RESULT_UNDO, subject_id=live.winner.member_id, ref_id=live.id,
+                detail=f"{live.category_name}: {live.winner.name}", reason=reason,
+            )
             tx.touch(party.id, Topic.RESULTS, Topic.MONEY)
-            member_id = live.winner.member_id
             still_winner = False
             ended = None
-            if member_id is not None:
-                still_winner = bool(
-                    await tx.fetch_value(
-                        "SELECT count(*) FROM results r JOIN nominees n ON n.id = r.nominee_id "
-                        "WHERE r.party_id = ? AND r.undone_at IS NULL AND n.member_id = ?",
-                        (party.id, member_id),
-                    )
-                )
-                if not still_winner:
-                    ended = await end_dues(tx, party.id, member_id)
+            linked = await member_ids(tx, live.winner.id)
+            for member_id in linked:
+                holds_another = await _still_winner(tx, party.id, member_id)
+                still_winner = still_winner or holds_another
+                if not holds_another:
+                    ended = await end_dues(tx, party.id, member_id) or ended
                 await refresh_bottle(tx, party.id, member_id)
             row = await tx.fetch_one(_RESULT_SELECT + "WHERE r.id = ?", (live.id,))
             assert row is not None
-            outcome = Undo(_result(row), still_winner, ended, await _tally(tx, party.id))
+            outcome = Undo(_result(row, linked), still_winner, ended, await _tally(tx, party.id))
             target = live.announce_channel_id or channel_id
             if compose is None or target is None:
                 return outcome
@@ -278,6 +342,62 @@ class ResultStore:
                     )
             return replace(outcome, outbox_id=outbox_id)
 
+    async def link(
+        self, party: Party, nominee_id: int, member_id: int, host_id: int, interaction_id: int
+    ) -> Link:
+        """Links a member to a nominee (several for co-nominees); if the nominee already won, the member
+        is a winner now and owes their dues (once per party).
+
+        :raises NomineeNotFound: not a nominee of this party. :raises AlreadyLinked: linked already.
+        :raises PartyClosed: the party is closed.
+        """
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT n.*, c.name AS category_name, p.closed_at FROM nominees n "
+                "JOIN categories c ON c.id = n.category_id JOIN parties p ON p.id = c.party_id "
+                "WHERE n.id = ? AND c.party_id = ?",
+                (nominee_id, party.id),
+            )
+            if row is None:
+                raise NomineeNotFound()
+            if not await claim_interaction(tx, interaction_id, "nominee link"):
+                raise AlreadyLinked()
+            if row["closed_at"] is not None:
+                raise PartyClosed()
+            added = await tx.fetch_one(
+                "INSERT INTO nominee_members (nominee_id, member_id) VALUES (?, ?) "
+                "ON CONFLICT DO NOTHING RETURNING member_id",
+                (nominee_id, member_id),
+            )
+            if added is None:
+                raise AlreadyLinked()
+            await tx.execute(
+                "UPDATE nominees SET member_id = ? WHERE id = ? AND member_id IS NULL",
+                (member_id, nominee_id),
+            )
+            won = tuple(
+                r[0]
+                for r in await tx.fetch_all(
+                    "SELECT c.name FROM results r JOIN categories c ON c.id = r.category_id "
+                    "WHERE r.nominee_id = ? AND r.undone_at IS NULL",
+                    (nominee_id,),
+                )
+            )
+            dues = None
+            if won:
+                if party.winner_donation_cents > 0:
+                    dues = await owe_dues(tx, party.id, member_id, party.winner_donation_cents)
+                await refresh_bottle(tx, party.id, member_id)
+            await record(
+                tx, party.id, host_id, Action.NOMINEE_LINK, subject_id=member_id, ref_id=nominee_id,
+                detail=f"{row['category_name']}: {row['name']}",
+            )
+            tx.touch(party.id, Topic.BALLOT, Topic.RESULTS, Topic.MONEY)
+            nominee = Nominee(
+                nominee_id, row["name"], row["member_id"] or member_id, await member_ids(tx, nominee_id)
+            )
+        return Link(nominee, member_id, won, dues)
+
     async def live_results(self, party_id: int) -> list[Result]:
         rows = await self._db.fetch_all(
             _RESULT_SELECT + "WHERE r.party_id = ? AND r.undone_at IS NULL ORDER BY c.position", (party_id,)
@@ -295,8 +415,9 @@ class ResultStore:
     async def winner_ids(self, party_id: int) -> set[int]:
         """Members who hold at least one live (not undone) result in the party: its winners."""
         rows = await self._db.fetch_all(
-            "SELECT DISTINCT n.member_id FROM results r JOIN nominees n ON n.id = r.nominee_id "
-            "WHERE r.party_id = ? AND r.undone_at IS NULL AND n.member_id IS NOT NULL",
+            "SELECT DISTINCT nm.member_id FROM results r "
+            "JOIN nominee_members nm ON nm.nominee_id = r.nominee_id "
+            "WHERE r.party_id = ? AND r.undone_at IS NULL",
             (party_id,),
         )
         return {row[0] for row in rows}
@@ -304,8 +425,8 @@ class ResultStore:
     async def categories_won(self, party_id: int, member_id: int) -> list[str]:
         rows = await self._db.fetch_all(
             "SELECT c.name FROM results r JOIN categories c ON c.id = r.category_id "
-            "JOIN nominees n ON n.id = r.nominee_id "
-            "WHERE r.party_id = ? AND r.undone_at IS NULL AND n.member_id = ? ORDER BY c.position",
+            "JOIN nominee_members nm ON nm.nominee_id = r.nominee_id "
+            "WHERE r.party_id = ? AND r.undone_at IS NULL AND nm.member_id = ? ORDER BY c.position",
             (party_id, member_id),
         )
         return [row[0] for row in rows]
@@ -322,13 +443,14 @@ class ResultStore:
         scope = "AND r.party_id = ?" if party_id is not None else ""
         params: tuple[int, ...] = (guild_id, party_id) if party_id is not None else (guild_id,)
         rows = await self._db.fetch_all(
-            "SELECT CASE WHEN n.member_id IS NOT NULL THEN 'm:' || n.member_id ELSE 'n:' || n.name_key END "
-            "AS who, max(n.id) AS newest, n.name AS name, n.member_id AS member_id, count(*) AS times, "
+            "SELECT CASE WHEN nm.member_id IS NOT NULL THEN 'm:' || nm.member_id ELSE 'n:' || n.name_key END "
+            "AS who, max(n.id) AS newest, n.name AS name, nm.member_id AS member_id, count(*) AS times, "
             "count(DISTINCT c.name_key) AS categories "
             "FROM results r JOIN parties p ON p.id = r.party_id "
             "JOIN categories c ON c.id = r.category_id "
             "JOIN nominees n ON n.category_id = r.category_id AND n.id != r.nominee_id "
-            f"WHERE r.undone_at IS NULL AND p.guild_id = ? {scope} "
+            "LEFT JOIN nominee_members nm ON nm.nominee_id = n.id "
+            f"WHERE r.undone_at IS NULL AND p.guild_id = ? {scope} AND {_IN_BY_THEN} "
             "GROUP BY who ORDER BY times DESC, categories DESC, name LIMIT ?",
             (*params, limit),
         )

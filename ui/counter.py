@@ -11,6 +11,7 @@ from storage import Party
 from storage.fundraising import CounterFigures, ShownPledge
 from storage.outbox import OutgoingMessage
 from ui.limits import EMBED_FIELD_VALUE_MAX, EMBED_TITLE_MAX, LOUNGE_GOLD, clip
+from ui.wording import received_split
 
 NOTE_EXCERPT = 60
 
@@ -28,39 +29,44 @@ def pledge_line(pledge: ShownPledge) -> str:
     return line
 
 
-def progress_line(pledged_cents: int, goal_cents: int) -> str:
-    return f"`{progress_bar(pledged_cents, goal_cents)}` **{progress_percent(pledged_cents, goal_cents)}%**"
+def progress_line(raised_cents: int, goal_cents: int) -> str:
+    return f"`{progress_bar(raised_cents, goal_cents)}` **{progress_percent(raised_cents, goal_cents)}%**"
 
 
-def milestone_text(pledged_cents: int, goal_cents: int | None) -> str | None:
+def milestone_text(raised_cents: int, goal_cents: int | None) -> str | None:
     """The next milestone and what it still needs, or a cheer once the goal is met; None without a goal."""
     if goal_cents is None:
         return None
-    percent = next_milestone(pledged_cents, goal_cents)
+    percent = next_milestone(raised_cents, goal_cents)
     if percent is None:
         return "Goal reached! 🎉"
     target = milestone_cents(percent, goal_cents)
-    return f"{percent}% at {format_cents(target)} ({format_cents(target - pledged_cents)} to go)"
+    return f"{percent}% at {format_cents(target)} ({format_cents(target - raised_cents)} to go)"
 
 
 def counter_embed(party: Party, figures: CounterFigures) -> discord.Embed:
+    money = figures.money
+    raised = money.raised_cents
     title = clip(f"{inert(party.name)}: the fundraiser", EMBED_TITLE_MAX)
     embed = discord.Embed(title=title, colour=LOUNGE_GOLD)
     cause = f" for {inert(party.charity)}" if party.charity else ""
     if party.goal_cents is not None:
         embed.description = (
-            f"**{format_cents(figures.pledged_cents)}** pledged of the {format_cents(party.goal_cents)} "
-            f"goal{cause}\n{progress_line(figures.pledged_cents, party.goal_cents)}"
+            f"**{format_cents(raised)}** raised of the {format_cents(party.goal_cents)} "
+            f"goal{cause}\n{progress_line(raised, party.goal_cents)}"
         )
     else:
-        embed.description = f"**{format_cents(figures.pledged_cents)}** pledged{cause}"
-    embed.add_field(name="Pledged", value=format_cents(figures.pledged_cents), inline=True)
-    embed.add_field(name="Received", value=format_cents(figures.received_cents), inline=True)
+        embed.description = f"**{format_cents(raised)}** raised{cause}"
+    embed.add_field(name="Raised", value=format_cents(raised), inline=True)
+    embed.add_field(name="Pledged", value=format_cents(money.pledged_cents), inline=True)
+    embed.add_field(name="Winners' dues", value=format_cents(money.dues_cents), inline=True)
+    embed.add_field(name="Received", value=received_split(money), inline=True)
+    embed.add_field(name="Outstanding", value=format_cents(money.outstanding_cents), inline=True)
     if party.goal_cents is not None:
         embed.add_field(name="Goal", value=format_cents(party.goal_cents), inline=True)
     embed.add_field(name="Donors", value=counted(figures.donor_count, "donor"), inline=True)
     embed.add_field(name="Pledges", value=counted(figures.pledge_count, "pledge"), inline=True)
-    next_up = milestone_text(figures.pledged_cents, party.goal_cents)
+    next_up = milestone_text(raised, party.goal_cents)
     if next_up is not None:
         embed.add_field(name="Next milestone", value=next_up, inline=True)
     newest = "\n".join(pledge_line(p) for p in figures.newest) or "No pledges yet. Be the first with /pledge!"
@@ -69,24 +75,24 @@ def counter_embed(party: Party, figures: CounterFigures) -> discord.Embed:
     return embed
 
 
-def milestone_announcement(party: Party, percent: int, pledged_cents: int) -> str:
-    """What the room is told when the pledges pass `percent` of the goal."""
+def milestone_announcement(party: Party, percent: int, raised_cents: int) -> str:
+    """What the room is told when the money raised passes `percent` of the goal."""
     assert party.goal_cents is not None
     cause = f" for {excerpt(party.charity, 100)}" if party.charity else ""
     if percent >= 100:
         return (
-            f"🎉 **Goal reached!** {format_cents(pledged_cents)} pledged of the "
+            f"🎉 **Goal reached!** {format_cents(raised_cents)} raised of the "
             f"{format_cents(party.goal_cents)} goal{cause}. Thank you, everyone!"
         )
     return (
-        f"🎉 **{percent}% of the goal!** {format_cents(pledged_cents)} pledged of "
+        f"🎉 **{percent}% of the goal!** {format_cents(raised_cents)} raised of "
         f"{format_cents(party.goal_cents)}{cause}."
     )
 
 
-def milestones_message(party: Party, percents: list[int], pledged_cents: int) -> OutgoingMessage:
+def milestones_message(party: Party, percents: list[int], raised_cents: int) -> OutgoingMessage:
     """Milestones one refresh found crossed, told together: the highest one speaks for the others."""
-    text = milestone_announcement(party, max(percents), pledged_cents)
+    text = milestone_announcement(party, max(percents), raised_cents)
     passed = sorted(p for p in percents if p != max(percents))
     if passed:
         text += " (Past " + " and ".join(f"{p}%" for p in passed) + " on the way.)"

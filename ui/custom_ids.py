@@ -13,6 +13,12 @@ from typing import Literal
 RSVP_TEMPLATE = r"rsvp:(?P<party_id>[0-9]+):(?P<status>going|maybe|not_going)"
 # "pledge:cancel:<pledge id>": cancels one of the caller's unpaid pledges.
 CANCEL_PLEDGE_TEMPLATE = r"pledge:cancel:(?P<pledge_id>[0-9]+)"
+# "pledge:edit:<pledge id>": opens the form that changes one of the caller's unpaid pledges, and the
+# form's own id.
+EDIT_PLEDGE_TEMPLATE = r"pledge:edit:(?P<pledge_id>[0-9]+)"
+EDIT_FORM_PREFIX = "pledge:edit-form:"
+# "log:<party id>:<page>": a page of /party log (hosts only, checked on each click).
+LOG_PAGE_TEMPLATE = r"log:(?P<party_id>[0-9]+):(?P<page>[0-9]+)"
 # "page:<list>:<party id>:<owner id>:<page to show>:<prev|next>": turns a paged list for whoever asked.
 PAGE_TEMPLATE = (
     r"page:(?P<listing>guests|ballot|predictions):(?P<party_id>[0-9]+):(?P<owner_id>[0-9]+)"
@@ -33,6 +39,14 @@ def rsvp_custom_id(party_id: int, status: str) -> str:
 
 def cancel_custom_id(pledge_id: int) -> str:
     return f"pledge:cancel:{pledge_id}"
+
+
+def edit_custom_id(pledge_id: int) -> str:
+    return f"pledge:edit:{pledge_id}"
+
+
+def log_custom_id(party_id: int, page: int) -> str:
+    return f"log:{party_id}:{page}"
 
 
 def page_custom_id(listing: Listing, party_id: int, owner_id: int, page: int, step: str) -> str:

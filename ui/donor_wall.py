@@ -14,21 +14,26 @@ from storage.fundraising import DonorWall, OwnPledge
 from ui.counter import counted, progress_line
 from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX, LOUNGE_GOLD, clip
 
-# Five rows of five buttons: the most one message can carry.
-CANCEL_BUTTONS_MAX = 25
+# Five rows of five buttons: the most one message can carry, two (cancel, edit) per pledge.
+CANCEL_BUTTONS_MAX = 12
 OWN_LINES_MAX = 25
 NOTE_EXCERPT = 40
+
+
+def edit_label(own: OwnPledge) -> str:
+    return f"Edit #{own.number}"
 
 
 def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
     embed = discord.Embed(title=clip(f"Donor wall: {inert(party.name)}", EMBED_TITLE_MAX), colour=LOUNGE_GOLD)
     header = (
-        f"**{format_cents(wall.pledged_cents)}** pledged by {counted(wall.donor_count, 'donor')} · "
-        f"{format_cents(wall.received_cents)} received"
+        f"**{format_cents(wall.money.pledged_cents)}** pledged by {counted(wall.donor_count, 'donor')} · "
+        f"{format_cents(wall.money.raised_cents)} raised with winners' dues · "
+        f"{format_cents(wall.money.received_cents)} received"
     )
     if party.goal_cents is not None:
         header += (
-            f"\n{progress_line(wall.pledged_cents, party.goal_cents)} of the "
+            f"\n{progress_line(wall.money.raised_cents, party.goal_cents)} of the "
             f"{format_cents(party.goal_cents)} goal"
         )
     lines = [
@@ -47,6 +52,8 @@ def donor_wall_embed(party: Party, wall: DonorWall) -> discord.Embed:
 
 
 def _status(own: OwnPledge) -> str:
+    if own.pledge.voided_at is not None:
+        return "voided by a host"
     if own.pledge.is_cancelled:
         return "cancelled"
     return "paid ✓" if own.paid else "unpaid"
@@ -76,7 +83,9 @@ def own_pledges_embed(pledges: Sequence[OwnPledge], *, can_cancel: bool) -> disc
     )
     embed.add_field(name="In all", value=f"{format_cents(live_cents)} pledged", inline=True)
     if can_cancel and any(own.cancellable for own in pledges):
-        embed.set_footer(text="Only you can see this. An unpaid pledge can be cancelled with its button.")
+        embed.set_footer(
+            text="Only you can see this. An unpaid pledge can be changed or cancelled with its buttons."
+        )
     else:
         embed.set_footer(text="Only you can see this.")
     return embed

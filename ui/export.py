@@ -11,6 +11,8 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from rules.ledger import MoneyFigures
+from storage.audit import LogEntry
 from storage.predictions import PredictionRow
 from storage.reports import GuestRow, MoneyRow, ResultRow
 
@@ -52,10 +54,40 @@ def guests_csv(rows: Sequence[GuestRow]) -> bytes:
 
 def money_csv(rows: Sequence[MoneyRow]) -> bytes:
     return _csv(
-        ["kind", "at_utc", "member_id", "name", "amount_usd", "anonymous", "status", "note"],
+        ["kind", "id", "at_utc", "member_id", "name", "amount_usd", "anonymous", "status", "note",
+         "voided_at_utc", "voided_by", "void_reason"],
         (
-            [r.kind, r.at, r.user_id, r.name, dollars(r.amount_cents), r.anonymous, r.status, r.note]
+            [r.kind, r.ref_id, r.at, r.user_id, r.name, dollars(r.amount_cents), r.anonymous, r.status,
+             r.note, r.voided_at, r.voided_by, r.void_reason]
             for r in rows
+        ),
+    )
+
+
+def totals_csv(money: MoneyFigures) -> bytes:
+    """The night's figures as the counter and the wrap-up show them, one figure a row."""
+    return _csv(
+        ["figure", "amount_usd"],
+        [
+            ["raised", dollars(money.raised_cents)],
+            ["pledged", dollars(money.pledged_cents)],
+            ["winners_dues", dollars(money.dues_cents)],
+            ["received", dollars(money.received_cents)],
+            ["received_dues", dollars(money.received_dues_cents)],
+            ["received_pledges", dollars(money.received_pledges_cents)],
+            ["outstanding", dollars(money.outstanding_cents)],
+        ],
+    )
+
+
+def log_csv(entries: Sequence[LogEntry]) -> bytes:
+    """The audit trail, newest first, as /party log shows it."""
+    return _csv(
+        ["at_utc", "actor_id", "action", "member_id", "amount_usd", "ref_id", "detail", "reason"],
+        (
+            [e.at, e.actor_id, e.action.value, e.subject_id,
+             None if e.amount_cents is None else dollars(e.amount_cents), e.ref_id, e.detail, e.reason]
+            for e in entries
         ),
     )
 

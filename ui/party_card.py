@@ -16,6 +16,7 @@ from storage.rsvps import RsvpCounts
 from ui.invitation import counts_text
 from ui.limits import LOUNGE_GOLD, clip
 from ui.when import when_text
+from ui.wording import money_summary
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,11 @@ def party_card(party: Party, night: NightSoFar | None = None) -> discord.Embed:
     if night is not None:
         embed.add_field(name="RSVPs", value=counts_text(night.rsvps, party.capacity), inline=False)
         embed.add_field(name="Results", value=night.tally.summary, inline=False)
-        pledged, received = night.money.pledged_cents, night.money.received_cents
-        raised = f"{format_cents(pledged)} pledged · {format_cents(received)} received"
+        money = night.money.money
+        raised = money_summary(money)
         if party.goal_cents:
-            bar = progress_bar(pledged, party.goal_cents)
-            percent = progress_percent(pledged, party.goal_cents)
+            bar = progress_bar(money.raised_cents, party.goal_cents)
+            percent = progress_percent(money.raised_cents, party.goal_cents)
             raised += f"\n{bar} {percent}% of {format_cents(party.goal_cents)}"
         embed.add_field(name="Raised", value=raised, inline=False)
     return embed

@@ -19,6 +19,7 @@ from storage.results import Result
 from ui.chart import money_chart
 from ui.limits import EMBED_FIELD_VALUE_MAX, EMBED_FIELDS_MAX, EMBED_TOTAL_MAX, LOUNGE_GOLD, clip
 from ui.predictions import best_predictors_line
+from ui.wording import money_detail
 
 CHART_FILENAME = "money-over-the-night.png"
 
@@ -59,12 +60,13 @@ def wrapup_embed(
 ) -> discord.Embed:
     embed = discord.Embed(title=clip(f"That's a wrap: {inert(party.name)}", 256), colour=LOUNGE_GOLD)
     charity = inert(party.charity) if party.charity else "the night's charity"
-    raised = f"**{format_cents(figures.pledged_cents)}** pledged for {charity}"
+    money = figures.money
+    raised = f"**{format_cents(money.raised_cents)}** raised for {charity}"
     if party.goal_cents:
-        percent = progress_percent(figures.pledged_cents, party.goal_cents)
+        percent = progress_percent(money.raised_cents, party.goal_cents)
         raised += f" ({percent}% of the {format_cents(party.goal_cents)} goal)"
     embed.description = clip(
-        f"{raised}\n**{format_cents(figures.received_cents)}** received · "
+        f"{raised}\n{money_detail(money)}\n"
         f"{figures.donor_count} {'donor' if figures.donor_count == 1 else 'donors'}\n{tally.summary}"
         + (f"\n🔮 Best predictor: {best_predictor}" if best_predictor else ""),
         4096,

@@ -90,7 +90,7 @@ async def read_snapshot(store: Storage, party_id: int) -> Snapshot | None:
     tally = await store.results.tally(party_id)
     results = await store.results.live_results(party_id)
     latest = sorted(results, key=lambda r: _newest_first(r.announced_at, r.id))[:LATEST_RESULTS]
-    raised = money.pledged_cents
+    raised = money.money.raised_cents
     goal = party.goal_cents
     return Snapshot(
         name=clip(party.name, NAME_MAX),
@@ -101,7 +101,7 @@ async def read_snapshot(store: Storage, party_id: int) -> Snapshot | None:
         goal=format_cents(goal) if goal is not None else None,
         percent=progress_percent(raised, goal) if goal is not None else None,
         fill=min(1.0, max(raised, 0) / goal) if goal else 0.0,
-        received=format_cents(money.received_cents),
+        received=format_cents(money.money.received_cents),
         donors=money.donor_count,
         pledges=money.pledge_count,
         newest=tuple(

@@ -57,8 +57,12 @@ async def test_the_party_card_shows_answers_results_and_money(night: Lounge) -> 
     fields = {f["name"]: f["value"] for f in r.embeds[0]["fields"]}
     assert fields["RSVPs"].startswith("2 going · 1 maybe")
     assert fields["Results"].startswith("2 of 2 categories announced · 2 winners · 2 losers")
-    assert fields["Raised"].startswith("$350 pledged · $1,000 received")
-    assert "7% of $5,000" in fields["Raised"]
+    # Raised counts the winners' dues with the pledges: $350 + 2 × $1,000.
+    assert fields["Raised"].startswith(
+        "Raised $2,350\nPledges $350 · winners' dues $2,000\n"
+        "Received $1,000 (dues $1,000 · pledges $0) · outstanding $1,350"
+    ), fields["Raised"]
+    assert "47% of $5,000" in fields["Raised"]
 
 
 async def test_close_posts_the_wrap_up_with_its_chart_and_freezes_the_party(night: Lounge) -> None:
@@ -71,8 +75,9 @@ async def test_close_posts_the_wrap_up_with_its_chart_and_freezes_the_party(nigh
         night.announcements, lambda m: bool(m.embeds) and m.embeds[0]["title"].startswith("That's a wrap")
     )
     embed = wrapup.embeds[0]
-    assert "**$350** pledged for Worldwide Orphans Foundation (7% of the $5,000 goal)" in embed["description"]
-    assert "**$1,000** received · 2 donors" in embed["description"]
+    description = embed["description"]
+    assert "**$2,350** raised for Worldwide Orphans Foundation (47% of the $5,000 goal)" in description
+    assert "Received $1,000 (dues $1,000 · pledges $0) · outstanding $1,350\n2 donors" in embed["description"]
     assert "2 winners · 2 losers · losers outnumber winners 1 to 1" in embed["description"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert f"🏆 Drama Series: <@{amy.id}>" in fields["Winners"]
@@ -102,14 +107,16 @@ def read_csv(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-async def test_export_gives_the_host_three_csv_files_that_read_back(night: Lounge) -> None:
+async def test_export_gives_the_host_csv_files_that_read_back(night: Lounge) -> None:
     sb, host = night.sb, night.host
     amy = night.guests[0]
     await sb.slash(host, night.channel, "party close")
     r = await sb.slash(host, night.channel, "party export")
     assert r.ephemeral, r.content
     files = {a.filename.split("-", 2)[-1]: a.data for a in r.message_record.attachments}
-    assert set(files) == {"guests.csv", "money.csv", "results.csv", "predictions.csv"}
+    assert set(files) == {
+        "guests.csv", "money.csv", "results.csv", "predictions.csv", "totals.csv", "log.csv"
+    }
 
     guests = {row["name"]: row for row in read_csv(files["guests.csv"])}
     assert guests["amy"]["answer"] == "going" and guests["amy"]["plus_ones"] == "1"

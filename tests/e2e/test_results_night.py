@@ -104,7 +104,7 @@ async def test_a_whole_night_of_26_categories_with_a_wrong_envelope(night: Loung
     for entry in ballot:
         winner = winners.get(entry.category.name, entry.nominees[0].name)
         r = await announce(lounge, entry.category.name, winner)
-        assert r.error is None and f"**{winner}** wins" in r.content, r.content
+        assert r.error is None and f"**{winner}** win" in r.content, r.content
 
     posted = announcements(lounge)
     titles = [m.embeds[0]["title"] for m in posted]
@@ -115,7 +115,7 @@ async def test_a_whole_night_of_26_categories_with_a_wrong_envelope(night: Loung
     drama = next(m for m in posted[2:] if m.embeds[0]["title"] == "🏆 Outstanding Drama Series")
     assert "And the winner is… **amy**!" in drama.embeds[0]["description"]
     assert (
-        f"<@{amy.id}> is now a winner and owes $1,000 to Worldwide Orphans Foundation"
+        f"<@{amy.id}> is now a winner.\n<@{amy.id}> owes $1,000 to Worldwide Orphans Foundation."
         in drama.embeds[0]["description"]
     )
     assert f"<@{bob.id}>" in drama.embeds[0]["fields"][0]["value"]  # bob passed over, in free

@@ -82,8 +82,25 @@ async def test_every_state_changing_command_redelivered_is_applied_once(lounge: 
     await assert_applied_once(lounge, r)
     r = await sb.slash(host, channel, "nominee remove", category=str(variety.id), nominee=str(cat.id))
     await assert_applied_once(lounge, r)
+    dog = await lounge.store.ballot.find_nominee(variety.id, "Dog")
+    assert dog is not None
+    r = await sb.slash(
+        host, channel, "nominee link", category=str(variety.id), nominee=str(dog.id), member=bob
+    )
+    await assert_applied_once(lounge, r)
     r = await sb.slash(host, channel, "category remove", category=str(variety.id))
     await assert_applied_once(lounge, r)
+
+    # The ledger's corrections and the hosts.
+    db = lounge.store.database
+    payment = await db.fetch_value("SELECT id FROM payments")
+    r = await sb.slash(host, channel, "void payment", payment=str(payment), reason="typo")
+    await assert_applied_once(lounge, r)
+    pledge = await db.fetch_value("SELECT id FROM pledges WHERE user_id = ?", (amy.id,))
+    r = await sb.slash(host, channel, "void pledge", pledge=str(pledge), reason="x")
+    await assert_applied_once(lounge, r)
+    await assert_applied_once(lounge, await sb.slash(host, channel, "party hosts add", member=carol))
+    await assert_applied_once(lounge, await sb.slash(host, channel, "party hosts remove", member=carol))
 
     # The buttons: an RSVP click, and cancelling one's own pledge from /pledges.
     await assert_applied_once(lounge, await sb.click(bob, stage.invitation, f"rsvp:{stage.party_id}:maybe"))
@@ -96,6 +113,8 @@ async def test_every_state_changing_command_redelivered_is_applied_once(lounge: 
     await assert_applied_once(lounge, await sb.click(bob, own, cancel))
 
     # Closing last; a redelivered close is refused as the party is no longer open.
+    await assert_applied_once(lounge, await sb.slash(host, channel, "party close"))
+    await assert_applied_once(lounge, await sb.slash(host, channel, "party reopen"))
     await assert_applied_once(lounge, await sb.slash(host, channel, "party close"))
     await assert_applied_once(lounge, await sb.slash(host, channel, "party create", name="The after-party"))
 

@@ -34,7 +34,7 @@ def test_the_emmys_ballot_reads_as_26_categories_in_file_order() -> None:
     categories = list(dict.fromkeys(row.category for row in rows))
     assert len(categories) == 26
     assert categories[0] == "Outstanding Comedy Series"
-    assert rows[0] == BallotRow(2, "Outstanding Comedy Series", "30 Rock", None)
+    assert rows[0] == BallotRow(2, "Outstanding Comedy Series", "30 Rock")
     assert "Sofía Vergara" in {row.nominee for row in rows}
     # A quoted category keeps its comma.
     assert "Outstanding Directing for a Miniseries, Movie or Dramatic Special" in categories
@@ -49,14 +49,14 @@ def test_names_are_cleaned_member_ids_read_and_blank_lines_skipped() -> None:
         'Outstanding Drama Series,"Mad Men, the show",<@42>\r\n'
     ).encode()
     assert parse_ballot_csv(data) == [
-        BallotRow(2, "Outstanding Drama Series", "Breaking Bad", 123456789012345678),
-        BallotRow(4, "Outstanding Drama Series", "Mad Men, the show", 42),
+        BallotRow(2, "Outstanding Drama Series", "Breaking Bad", (123456789012345678,)),
+        BallotRow(4, "Outstanding Drama Series", "Mad Men, the show", (42,)),
     ]
 
 
 def test_columns_may_come_in_any_order_and_member_id_may_be_left_out() -> None:
     rows = parse_ballot_csv(b"nominee,category\nHomeland,Drama\n")
-    assert rows == [BallotRow(2, "Drama", "Homeland", None)]
+    assert rows == [BallotRow(2, "Drama", "Homeland")]
 
 
 def test_a_quoted_name_over_several_lines_counts_lines_from_where_the_next_row_starts() -> None:

@@ -11,11 +11,11 @@ from rules.fundraising import (
     MILESTONES,
     milestone_cents,
     next_milestone,
-    paid_pledges,
     progress_bar,
     progress_percent,
     reached_milestones,
 )
+from rules.ledger import paid_pledges
 
 cents = st.integers(min_value=0, max_value=10**12)
 goals = st.integers(min_value=1, max_value=10**12)

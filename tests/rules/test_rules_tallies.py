@@ -6,7 +6,7 @@ from rules.tallies import AnnouncedCategory, passed_over_text, person_key, tally
 
 
 def category(winner: str, *others: str) -> AnnouncedCategory:
-    return AnnouncedCategory(winner, frozenset({winner, *others}))
+    return AnnouncedCategory(frozenset({winner}), frozenset({winner, *others}))
 
 
 def test_the_emmys_night_ratio_reads_losers_outnumber_winners() -> None:
@@ -17,6 +17,7 @@ def test_the_emmys_night_ratio_reads_losers_outnumber_winners() -> None:
     assert (
         result.summary
         == "5 of 26 categories announced · 5 winners · 20 losers · losers outnumber winners 4 to 1"
+        " · people counted once each"
     )
 
 

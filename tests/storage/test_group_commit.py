@@ -78,7 +78,7 @@ async def test_concurrent_pledges_are_stored_once_each_in_fewer_commits(
     # Grouped: far fewer commits than pledges.
     assert len(commits) < 50, len(commits)
     figures = await store.fundraising.counter_figures(party.id)
-    assert (figures.pledge_count, figures.pledged_cents) == (200, sum(100 + n for n in range(200)))
+    assert (figures.pledge_count, figures.money.pledged_cents) == (200, sum(100 + n for n in range(200)))
 
 
 async def test_a_refused_pledge_does_not_sink_the_others_in_its_group(store: Storage, party: Party) -> None:
@@ -146,7 +146,7 @@ async def test_a_redelivered_pledge_in_the_same_group_and_later_is_applied_once(
     assert {r.pledge.id for r in [*receipts, later]} == {receipts[0].pledge.id}
     assert later.pledge.amount_cents == 900 and not later.new
     figures = await store.fundraising.counter_figures(party.id)
-    assert (figures.pledge_count, figures.pledged_cents) == (1, 900)
+    assert (figures.pledge_count, figures.money.pledged_cents) == (1, 900)
 
 
 async def test_listeners_hear_of_a_group_after_its_commit_and_never_of_a_refusal(
@@ -192,7 +192,7 @@ async def test_run_and_read_inside_a_transaction_join_it(store: Storage, party: 
                 party.id, 1, "a", 500, anonymous=False, note=None, interaction_id=1
             )
             figures = await store.fundraising.counter_figures(party.id)
-            assert figures.pledged_cents == 500
+            assert figures.money.pledged_cents == 500
             raise RuntimeError("undo")
     assert await store.database.fetch_value("SELECT count(*) FROM pledges") == 0
     assert heard == []
@@ -200,5 +200,5 @@ async def test_run_and_read_inside_a_transaction_join_it(store: Storage, party: 
         await store.fundraising.add_pledge(
             party.id, 1, "a", 700, anonymous=False, note=None, interaction_id=2
         )
-    assert (await store.fundraising.counter_figures(party.id)).pledged_cents == 700
+    assert (await store.fundraising.counter_figures(party.id)).money.pledged_cents == 700
     assert heard == [party.id]

@@ -138,7 +138,7 @@ async def test_a_mixed_night_keeps_the_aggregates_equal_to_a_recount(store: Stor
                 "(SELECT id FROM pledges ORDER BY random() LIMIT 1)"
             )
         elif action == "pay":
-            await fund.record_payment(
+            await store.ledger.record_payment(
                 party.id, user, rng.randrange(1, 30_000), note=None, recorded_by=1, interaction_id=interaction
             )
         else:
@@ -162,7 +162,7 @@ async def test_a_mixed_night_keeps_the_aggregates_equal_to_a_recount(store: Stor
 async def test_deleting_a_party_takes_its_aggregates_along(store: Storage, tmp_path: Path) -> None:
     party = await new_party(store, 10)
     await store.fundraising.add_pledge(party.id, 5, "amy", 500, anonymous=False, note=None, interaction_id=1)
-    await store.fundraising.record_payment(party.id, 5, 500, note=None, recorded_by=1, interaction_id=2)
+    await store.ledger.record_payment(party.id, 5, 500, note=None, recorded_by=1, interaction_id=2)
     await store.database.execute("DELETE FROM parties WHERE id = ?", (party.id,))
     assert kept(tmp_path / "lounge.db") == {"party": [], "members": [], "lines": []}
 
@@ -219,7 +219,7 @@ async def test_counter_and_wall_show_what_a_scan_of_the_pledges_shows(store: Sto
     await store.database.execute(
         "UPDATE pledges SET voided_at = 'x' WHERE id IN (SELECT id FROM pledges ORDER BY id DESC LIMIT 3)"
     )
-    await fund.record_payment(party.id, 4, 700, note=None, recorded_by=1, interaction_id=999)
+    await store.ledger.record_payment(party.id, 4, 700, note=None, recorded_by=1, interaction_id=999)
 
     wall = await fund.donor_wall(party.id, top=10)
     figures = await fund.counter_figures(party.id, newest=5)
@@ -240,15 +240,18 @@ async def test_counter_and_wall_show_what_a_scan_of_the_pledges_shows(store: Sto
         ).fetchone()
     assert [(e.name, e.total_cents) for e in wall.entries] == expected_lines[:10]
     assert wall.more_entries == len(expected_lines) - 10
-    assert (wall.pledged_cents, wall.donor_count, wall.received_cents) == (pledged, donors, 700)
+    money = wall.money
+    assert (money.pledged_cents, wall.donor_count, money.received_cents) == (pledged, donors, 700)
     assert [p.note for p in figures.newest] == [row[0] for row in newest]
-    assert (figures.pledged_cents, figures.pledge_count, figures.donor_count) == (pledged, count, donors)
-    assert figures.received_cents == 700
+    assert (figures.money.pledged_cents, figures.pledge_count) == (pledged, count)
+    assert figures.donor_count == donors
+    assert figures.money.received_cents == 700
 
 
 async def test_a_party_with_no_money_shows_zeros(store: Storage) -> None:
     party = await new_party(store, 10)
     figures = await store.fundraising.counter_figures(party.id)
     wall = await store.fundraising.donor_wall(party.id)
-    assert (figures.pledged_cents, figures.pledge_count, figures.donor_count, figures.newest) == (0, 0, 0, ())
-    assert (wall.entries, wall.more_entries, wall.pledged_cents) == ((), 0, 0)
+    assert (figures.money.pledged_cents, figures.pledge_count, figures.donor_count) == (0, 0, 0)
+    assert figures.newest == ()
+    assert (wall.entries, wall.more_entries, wall.money.pledged_cents) == ((), 0, 0)

@@ -145,7 +145,7 @@ async def test_a_closed_party_is_read_only(store: Storage, party_id: int) -> Non
     drama = await store.ballot.add_category(party_id, "Drama", [NewNominee("Mad Men")], next_id())
     assert drama is not None
     await store.parties.close(party_id)
-    rows = [BallotRow(2, "Comedy", "Girls", None)]
+    rows = [BallotRow(2, "Comedy", "Girls")]
     attempts = [
         store.ballot.add_category(party_id, "Comedy", [], next_id()),
         store.ballot.add_nominee(drama.category.id, "Homeland", None, next_id()),
@@ -174,9 +174,9 @@ async def test_the_emmys_ballot_imports_in_one_go(store: Storage, party_id: int)
 async def test_import_adds_to_existing_categories_after_their_nominees(store: Storage, party_id: int) -> None:
     await store.ballot.add_category(party_id, "Drama", [NewNominee("Mad Men")], next_id())
     rows = [
-        BallotRow(2, "Comedy", "Girls", None),
-        BallotRow(3, "DRAMA", "Homeland", 55),
-        BallotRow(4, "Comedy", "Veep", None),
+        BallotRow(2, "Comedy", "Girls"),
+        BallotRow(3, "DRAMA", "Homeland", (55,)),
+        BallotRow(4, "Comedy", "Veep"),
     ]
     summary = await store.ballot.import_rows(party_id, rows, next_id())
     assert summary == ImportSummary(categories_added=1, categories_extended=1, nominees_added=3)
@@ -190,7 +190,7 @@ async def test_import_adds_to_existing_categories_after_their_nominees(store: St
 
 async def test_import_is_all_or_nothing_when_a_line_repeats_a_nominee(store: Storage, party_id: int) -> None:
     await store.ballot.add_category(party_id, "Drama", [NewNominee("Mad Men")], next_id())
-    rows = [BallotRow(2, "Comedy", "Girls", None), BallotRow(3, "Drama", "mad  men", None)]
+    rows = [BallotRow(2, "Comedy", "Girls"), BallotRow(3, "Drama", "mad  men")]
     interaction = next_id()
     with pytest.raises(Refusal) as caught:
         await store.ballot.import_rows(party_id, rows, interaction)

@@ -61,9 +61,12 @@ async def test_a_closed_party_takes_no_pledges_or_payments(store: Storage, party
     await store.parties.close(party.id)
     with pytest.raises(Refusal):
         await pledge(store, party, 7, 100, 1)
+    # Money still moves on the latest closed party (dues are settled after the night), until another opens.
+    await store.ledger.record_payment(party.id, 7, 100, note=None, recorded_by=1, interaction_id=2)
+    await store.parties.create(10, 1, PartySettings(name="Next year"))
     with pytest.raises(Refusal):
-        await store.fundraising.record_payment(party.id, 7, 100, note=None, recorded_by=1, interaction_id=2)
-    assert await store.database.fetch_value("SELECT count(*) FROM processed_interactions") == 0
+        await store.ledger.record_payment(party.id, 7, 100, note=None, recorded_by=1, interaction_id=3)
+    assert await store.database.fetch_value("SELECT count(*) FROM processed_interactions") == 1
 
 
 async def test_only_the_owner_cancels_and_only_while_unpaid(store: Storage, party: Party) -> None:
@@ -72,7 +75,7 @@ async def test_only_the_owner_cancels_and_only_while_unpaid(store: Storage, part
     with pytest.raises(Refusal, match="isn't yours"):
         await store.fundraising.cancel_pledge(first.id, 8, interaction_id=3)
 
-    await store.fundraising.record_payment(party.id, 7, 5_000, note=None, recorded_by=1, interaction_id=4)
+    await store.ledger.record_payment(party.id, 7, 5_000, note=None, recorded_by=1, interaction_id=4)
     with pytest.raises(Refusal, match="paid"):
         await store.fundraising.cancel_pledge(first.id, 7, interaction_id=5)
 
@@ -80,7 +83,7 @@ async def test_only_the_owner_cancels_and_only_while_unpaid(store: Storage, part
     assert cancelled.is_cancelled
     # A redelivered click gets the same answer and changes nothing.
     assert await store.fundraising.cancel_pledge(second.id, 7, interaction_id=6) == cancelled
-    with pytest.raises(Refusal, match="already cancelled"):
+    with pytest.raises(Refusal, match="cancelled or voided already"):
         await store.fundraising.cancel_pledge(second.id, 7, interaction_id=7)
     own = await store.fundraising.member_pledges(party.id, 7)
     assert [(o.number, o.paid, o.pledge.is_cancelled, o.cancellable) for o in own] == [
@@ -95,27 +98,30 @@ async def test_winners_dues_are_paid_before_pledges(store: Storage, party: Party
         "VALUES (?, 7, 100000, 'owed', '2013-09-23T05:00:00+00:00')",
         (party.id,),
     )
-    receipt = await store.fundraising.record_payment(
+    receipt = await store.ledger.record_payment(
         party.id, 7, 100_000, note=None, recorded_by=1, interaction_id=2
     )
-    assert receipt.settled_dues is not None and receipt.settled_dues.status == "paid"
+    assert receipt.dues is not None and receipt.dues.status == "paid"
+    applied = receipt.applied
+    assert (applied.to_dues, applied.to_pledges, applied.extra_gift) == (100_000, 0, 0)
     assert [o.paid for o in await store.fundraising.member_pledges(party.id, 7)] == [False]
-    receipt = await store.fundraising.record_payment(
-        party.id, 7, 4_000, note="cash", recorded_by=1, interaction_id=3
+    receipt = await store.ledger.record_payment(
+        party.id, 7, 5_000, note="cash", recorded_by=1, interaction_id=3
     )
-    assert receipt.settled_dues is None
-    assert (receipt.member_received_cents, receipt.member_pledged_cents) == (104_000, 4_000)
+    applied, member = receipt.applied, receipt.member
+    assert (applied.to_dues, applied.to_pledges, applied.extra_gift) == (0, 4_000, 1_000)
+    assert (member.received, member.pledged, member.dues) == (105_000, 4_000, 100_000)
     assert [o.paid for o in await store.fundraising.member_pledges(party.id, 7)] == [True]
     with pytest.raises(Refusal, match="paid"):
         await store.fundraising.cancel_pledge(mine.id, 7, interaction_id=4)
 
 
 async def test_a_redelivered_payment_is_recorded_once(store: Storage, party: Party) -> None:
-    payments = store.fundraising
+    payments = store.ledger
     first = await payments.record_payment(party.id, 7, 500, note=None, recorded_by=1, interaction_id=9)
     again = await payments.record_payment(party.id, 7, 500, note=None, recorded_by=1, interaction_id=9)
     assert first.new and not again.new and again.payment == first.payment
-    assert again.member_received_cents == 500
+    assert again.member.received == 500 and again.applied == first.applied
 
 
 async def test_counter_figures_hide_anonymous_names(store: Storage, party: Party) -> None:
@@ -124,12 +130,15 @@ async def test_counter_figures_hide_anonymous_names(store: Storage, party: Party
     cancelled = await pledge(store, party, 9, 99_999, 3)
     await store.fundraising.cancel_pledge(cancelled.id, 9, interaction_id=4)
     await pledge(store, party, 7, 500, 5)
-    await store.fundraising.record_payment(party.id, 7, 700, note=None, recorded_by=1, interaction_id=6)
+    await store.ledger.record_payment(party.id, 7, 700, note=None, recorded_by=1, interaction_id=6)
 
     figures = await store.fundraising.counter_figures(party.id, newest=2)
-    assert (figures.pledged_cents, figures.received_cents, figures.donor_count, figures.pledge_count) == (
+    money = figures.money
+    assert (money.raised_cents, money.received_cents, figures.donor_count, figures.pledge_count) == (
         4_000, 700, 2, 3
     )
+    assert (money.received_dues_cents, money.received_pledges_cents) == (0, 700)
+    assert money.outstanding_cents == 3_300
     assert [(p.name, p.amount_cents, p.note) for p in figures.newest] == [
         ("member 7", 500, None), (None, 2_500, "quiet")
     ]
@@ -145,7 +154,7 @@ async def test_the_wall_ranks_donors_and_keeps_anonymous_pledges_apart(store: St
     assert [(e.name, e.total_cents) for e in wall.entries] == [
         (None, 5_000), ("member 7", 2_000), ("member 9", 2_000)
     ]
-    assert (wall.more_entries, wall.pledged_cents, wall.donor_count) == (1, 9_300, 3)
+    assert (wall.more_entries, wall.money.pledged_cents, wall.donor_count) == (1, 9_300, 3)
 
 
 async def test_each_milestone_is_claimed_once(store: Storage, party: Party) -> None:

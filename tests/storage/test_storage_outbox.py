@@ -179,7 +179,8 @@ async def test_closing_queues_the_wrap_up_with_what_the_close_froze(store: Stora
 
     def compose(facts: WrapupFacts) -> OutgoingMessage:
         seen.append(facts)
-        return OutgoingMessage(f"pledged {facts.figures.pledged_cents}", files=(OutgoingFile("c.png", b"x"),))
+        pledged = facts.figures.money.pledged_cents
+        return OutgoingMessage(f"pledged {pledged}", files=(OutgoingFile("c.png", b"x"),))
 
     closed, row = await store.close_party(party.id, channel_id=CHANNEL, compose=compose)
     assert not closed.is_open and seen[0].party.closed_at == closed.closed_at

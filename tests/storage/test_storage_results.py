@@ -64,9 +64,10 @@ async def test_announce_flips_the_winner_owes_dues_once_and_passes_over_the_rest
 
     first = await announce(store, party, drama, "Amy")
     assert [n.name for n in first.passed_over] == ["Breaking Bad", "Bob"]
-    assert first.new_dues is not None and first.new_dues.amount_cents == 100_000
+    [dues] = first.new_dues
+    assert dues.amount_cents == 100_000
     second = await announce(store, party, actor, "Amy")
-    assert second.new_dues is None  # a second trophy adds no second dues
+    assert second.new_dues == ()  # a second trophy adds no second dues
     assert await store.database.fetch_value("SELECT count(*) FROM dues WHERE user_id = 501") == 1
     assert await store.results.winner_ids(party.id) == {501}
     assert second.tally.summary.startswith("2 of 2 categories announced · 1 winner · 3 losers")
@@ -114,13 +115,10 @@ async def test_paid_dues_earn_a_bottle_and_survive_an_undo_as_a_donation(store: 
     party = await store.parties.create(GUILD, HOST, PartySettings(name="Emmys", charity="WOF"))
     drama = await add_category(store, party, "Drama Series", [("Amy", 501), ("Bob", 502)])
     await announce(store, party, drama, "Amy")
-    await store.database.execute(
-        "INSERT INTO payments (party_id, user_id, amount_cents, recorded_by, recorded_at) "
-        "VALUES (?, 501, 100000, 1, '2013-09-23T05:00:00+00:00')",
-        (party.id,),
+    receipt = await store.ledger.record_payment(
+        party.id, 501, 100_000, note=None, recorded_by=HOST, interaction_id=next(interaction_ids)
     )
-    paid = await store.dues.settle_from_payments(party.id, 501)
-    assert paid is not None and paid.status is DuesStatus.PAID
+    assert receipt.dues is not None and receipt.dues.status is DuesStatus.PAID
     assert [b.engraving for b in await store.dues.bottles(party.id)] == [
         "Amy · Winner, Drama Series · Emmys · for WOF"
     ]
@@ -135,11 +133,12 @@ async def test_waive_settles_owed_dues_and_refuses_when_nothing_is_owed(store: S
     party = await store.parties.create(GUILD, HOST, PartySettings(name="Emmys"))
     drama = await add_category(store, party, "Drama Series", [("Amy", 501), ("Bob", 502)])
     with pytest.raises(Refusal, match="owes no"):
-        await store.dues.waive(party.id, 501, HOST)
+        await store.ledger.waive(party.id, 501, HOST, next(interaction_ids))
     await announce(store, party, drama, "Amy")
-    assert (await store.dues.waive(party.id, 501, HOST)).status is DuesStatus.WAIVED
+    assert (await store.ledger.waive(party.id, 501, HOST, next(interaction_ids))).amount_cents == 100_000
+    assert (await store.dues.for_member(party.id, 501)).status is DuesStatus.WAIVED
     with pytest.raises(Refusal, match="already waived"):
-        await store.dues.waive(party.id, 501, HOST)
+        await store.ledger.waive(party.id, 501, HOST, next(interaction_ids))
 
 
 async def test_passed_over_leaderboard_counts_times_and_categories_across_parties(store: Storage) -> None:

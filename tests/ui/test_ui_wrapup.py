@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from rules.ledger import MoneyFigures
 from rules.tallies import Tally
 from storage import Party
 from storage.dues import Bottle, Dues
@@ -16,7 +17,7 @@ NOW = datetime(2013, 9, 23, 8, 30, tzinfo=UTC)
 PARTY = Party(
     1, 10, "Losers Lounge", None, None, None, "UTC", "WOF", 100_000, 2_000_000, None, None, None, 1, NOW, NOW
 )
-FIGURES = CounterFigures(2_017_250, 1_185_000, 40, 60, ())
+FIGURES = CounterFigures(MoneyFigures(2_017_250, 600_000, 500_000, 685_000), 40, 60, ())
 
 
 def result(n: int, name: str) -> Result:

@@ -1,0 +1,132 @@
+"""Why a stored use case said no, as types: the sentences a member reads live in `ui.wording`.
+
+Each error carries the facts the sentence needs (what kind of entry, its status), never the sentence.
+They derive from `rules.Refusal` so the one error handler answers them privately like every refusal;
+`str()` of one is its wording, filled in when the handler asks for it.
+"""
+
+from __future__ import annotations
+
+from rules import Refusal
+
+
+class StorageRefusal(Refusal):
+    """A use case refused; `ui.wording.refusal_text` turns it into the private answer."""
+
+    def __init__(self) -> None:
+        super().__init__(type(self).__name__)
+
+    def __str__(self) -> str:
+        # Imported here: storage must not depend on ui at import time, only when a sentence is needed.
+        from ui.wording import refusal_text
+
+        return refusal_text(self)
+
+
+class PartyClosed(StorageRefusal):
+    """The party takes no more of this kind of change (it is closed, or not the latest closed one)."""
+
+
+class PartyStillOpen(StorageRefusal):
+    """A reopen asked while a party of the guild is open."""
+
+
+class NothingToReopen(StorageRefusal):
+    """No closed party in the guild."""
+
+
+class EntryNotFound(StorageRefusal):
+    """No pledge/payment with that id in this party."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+
+class AlreadyVoided(StorageRefusal):
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+
+class PledgeCancelled(StorageRefusal):
+    """The pledge was cancelled by its owner; nothing is left to void or change."""
+
+
+class NotYourPledge(StorageRefusal):
+    pass
+
+
+class PledgePaid(StorageRefusal):
+    """A paid pledge stays as it is: its owner can no longer change or cancel it."""
+
+
+class NoDues(StorageRefusal):
+    """The member owes no winner's dues in this party."""
+
+
+class DuesNotOwed(StorageRefusal):
+    def __init__(self, status: str) -> None:
+        super().__init__()
+        self.status = status
+
+
+class NoWaiver(StorageRefusal):
+    """The member has no standing waiver to void."""
+
+
+class AlreadyHost(StorageRefusal):
+    pass
+
+
+class NotNamedHost(StorageRefusal):
+    pass
+
+
+class NomineeNotFound(StorageRefusal):
+    pass
+
+
+class AlreadyLinked(StorageRefusal):
+    pass
+
+
+class OpenPartyExists(StorageRefusal):
+    """The guild already has an open party (a second /party create)."""
+
+
+class PartyFrozen(StorageRefusal):
+    """A closed party's settings are kept as they were."""
+
+
+class AlreadyClosed(StorageRefusal):
+    pass
+
+
+class CategoryNotOnBallot(StorageRefusal):
+    pass
+
+
+class NomineeNotInCategory(StorageRefusal):
+    def __init__(self, category: str) -> None:
+        super().__init__()
+        self.category = category
+
+
+class AlreadyAnnounced(StorageRefusal):
+    def __init__(self, category: str, winner: str) -> None:
+        super().__init__()
+        self.category = category
+        self.winner = winner
+
+
+class AlreadyApplied(StorageRefusal):
+    """The same announcement or correction delivered again."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+
+class NoResultToUndo(StorageRefusal):
+    pass

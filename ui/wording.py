@@ -1,0 +1,297 @@
+"""The sentences of the night's ledger: refusals, host replies, the member's private notes, the money lines.
+
+Storage and rules decide (and raise typed errors from `storage.errors`); this module says it, so a
+wording change touches one file. Every name quoted here is defused by the caller's renderer or by
+`excerpt`; amounts go through `format_cents`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rules.dues import DuesStatus
+from rules.ledger import Application, MemberMoney, MoneyFigures
+from rules.money import format_cents
+from rules.text import excerpt
+from rules.times import discord_timestamp
+from storage import Party, errors
+from storage.audit import Action, LogEntry
+from storage.ledger import SinceClose, VoidNotice
+from storage.outbox import OutgoingMessage
+from storage.results import Link
+
+# -- refusals -----------------------------------------------------------------------------------------
+
+_REFUSALS: dict[type[errors.StorageRefusal], str] = {
+    errors.PartyClosed: (
+        "That party is closed and takes no more changes. Payments, waivers and voids still work on the "
+        "server's most recently closed party while no other party is open; /party reopen reopens it."
+    ),
+    errors.PartyStillOpen: (
+        "This server already has an open party: close it with /party close before reopening another."
+    ),
+    errors.NothingToReopen: "There's no closed party to reopen in this server.",
+    errors.PledgeCancelled: "That pledge was cancelled or voided already, so there's nothing left to change.",
+    errors.NotYourPledge: (
+        "That pledge isn't yours: only the member who made a pledge can change or cancel it."
+    ),
+    errors.PledgePaid: "That pledge is paid, so it stays as it is. Thank you!",
+    errors.NoDues: "That member owes no winner's dues in this party: only winners linked to a member do.",
+    errors.NoWaiver: (
+        "That member has no waiver to void: their dues were never waived, or the waiver is void already."
+    ),
+    errors.AlreadyHost: "That member is already a named host of the party.",
+    errors.NotNamedHost: (
+        "That member isn't a named host of the party. Members with Manage Server and the host role are "
+        "hosts through Discord; change those in the server settings."
+    ),
+    errors.NomineeNotFound: "There's no such nominee in that category. Pick one from the list.",
+    errors.AlreadyLinked: "That member is already linked to that nominee.",
+    errors.OpenPartyExists: "This server already has an open party. Close it with /party close first.",
+    errors.PartyFrozen: "That party is closed; closed parties are kept as they were.",
+    errors.AlreadyClosed: "That party is already closed.",
+    errors.CategoryNotOnBallot: "That category isn't on this party's ballot. Pick one from the list.",
+    errors.NoResultToUndo: "That category has no result to undo.",
+}
+
+
+def refusal_text(error: errors.StorageRefusal) -> str:
+    """The private answer to a refused use case."""
+    if isinstance(error, errors.EntryNotFound):
+        return f"There's no such {error.kind} in this party. Pick one from the list (start typing to search)."
+    if isinstance(error, errors.AlreadyVoided):
+        return f"That {error.kind} is already void: nothing changed."
+    if isinstance(error, errors.NomineeNotInCategory):
+        return f"That nominee isn't in {excerpt(error.category, 100)}. Pick one from the list."
+    if isinstance(error, errors.AlreadyAnnounced):
+        return (
+            f"{excerpt(error.category, 100)} was already announced: {excerpt(error.winner, 100)} won. "
+            "If that was the wrong envelope, use /result undo first."
+        )
+    if isinstance(error, errors.AlreadyApplied):
+        return f"That {error.what} was already made."
+    if isinstance(error, errors.DuesNotOwed):
+        return f"Their winner's dues are already {error.status}, so there's nothing to waive."
+    return _REFUSALS[type(error)]
+
+
+NOT_A_NUMBER = "Pick one from the list: start typing a donor's name or an amount."
+BOTS_DONT_PAY = "Bots don't pay. Pick the member the money came from."
+BOT_HOST = "A bot can't host the party. Pick a member."
+
+
+def not_a_host(has_host_role: bool) -> str:
+    role = ", the host role," if has_host_role else ""
+    return (
+        f"Only the party's hosts can do that: members with Manage Server{role} or named with "
+        "/party hosts add."
+    )
+
+
+# -- money lines (the counter, the card, the wrap-up) --------------------------------------------------
+
+def received_split(money: MoneyFigures) -> str:
+    """"$6,000 (dues $5,000 · pledges $1,000)"."""
+    return (
+        f"{format_cents(money.received_cents)} (dues {format_cents(money.received_dues_cents)} · "
+        f"pledges {format_cents(money.received_pledges_cents)})"
+    )
+
+
+def money_detail(money: MoneyFigures) -> str:
+    """What the raised total is made of, and how much of it came in: two lines under a headline."""
+    return (
+        f"Pledges {format_cents(money.pledged_cents)} · winners' dues {format_cents(money.dues_cents)}\n"
+        f"Received {received_split(money)} · outstanding {format_cents(money.outstanding_cents)}"
+    )
+
+
+def money_summary(money: MoneyFigures) -> str:
+    """Raised, then its detail."""
+    return f"Raised {format_cents(money.raised_cents)}\n{money_detail(money)}"
+
+
+# -- host replies ------------------------------------------------------------------------------------
+
+def _applied(applied: Application) -> str:
+    parts = []
+    if applied.to_dues:
+        parts.append(f"{format_cents(applied.to_dues)} to their winner's dues")
+    if applied.to_pledges:
+        parts.append(f"{format_cents(applied.to_pledges)} to their pledges")
+    if applied.extra_gift:
+        parts.append(f"{format_cents(applied.extra_gift)} as an extra gift")
+    return ", ".join(parts)
+
+
+def member_standing(member: MemberMoney, dues: DuesStatus | None) -> str:
+    """Where a member stands: what they paid against what they owe."""
+    owed = member.pledged + member.dues
+    text = f"In all they have paid {format_cents(member.received)}"
+    if member.dues:
+        text += f" against {format_cents(member.dues)} of winner's dues"
+        text += f" and {format_cents(member.pledged)} pledged" if member.pledged else ""
+    else:
+        text += f" against {format_cents(member.pledged)} pledged"
+    left = owed - min(member.received, owed)
+    text += f"; {format_cents(left)} still to come." if left else "; they are all settled."
+    if dues is DuesStatus.WAIVED:
+        text += " Their winner's dues are waived."
+    return text
+
+
+def payment_recorded(mention: str, amount_cents: int, applied: Application, member: MemberMoney,
+                     dues: DuesStatus | None) -> str:
+    return (
+        f"Recorded **{format_cents(amount_cents)}** received from {mention}: {_applied(applied)}. "
+        + member_standing(member, dues)
+        + (
+            f" Their winner's dues of {format_cents(member.dues)} are now paid."
+            if applied.to_dues and dues is DuesStatus.PAID
+            else ""
+        )
+    )
+
+
+def waived(mention: str, amount_cents: int) -> str:
+    return (
+        f"Waived {mention}'s winner's dues of {format_cents(amount_cents)}. They get in at the door without "
+        "paying. Undo it with /void waiver."
+    )
+
+
+def pledge_voided(mention: str, amount_cents: int, reason: str) -> str:
+    return (
+        f"Voided {mention}'s pledge of {format_cents(amount_cents)} (“{excerpt(reason, 100)}”). It left the "
+        "counter, the donor wall and every total; the export and /party log keep it, marked void. "
+        "They are told privately."
+    )
+
+
+def payment_voided(mention: str, amount_cents: int, reason: str, member: MemberMoney,
+                   dues: DuesStatus | None) -> str:
+    text = (
+        f"Voided the payment of {format_cents(amount_cents)} from {mention} (“{excerpt(reason, 100)}”). "
+        + member_standing(member, dues)
+    )
+    if dues is DuesStatus.OWED:
+        text += " Their winner's dues are owed again."
+    return text
+
+
+def waiver_voided(mention: str, amount_cents: int, dues: DuesStatus | None) -> str:
+    now = "paid: their payments already cover them" if dues is DuesStatus.PAID else "owed again"
+    return f"Voided the waiver: {mention}'s winner's dues of {format_cents(amount_cents)} are {now}."
+
+
+# -- what the member is told privately (a DM through the outbox) --------------------------------------
+
+def void_dm(kind: str, amount_cents: int, party_name: str, reason: str | None) -> str:
+    """The private note to the member whose pledge, payment or waiver a host voided."""
+    what = {
+        "pledge": f"your pledge of {format_cents(amount_cents)}",
+        "payment": f"the payment of {format_cents(amount_cents)} recorded from you",
+        "waiver": f"the waiver of your winner's dues of {format_cents(amount_cents)}",
+    }[kind]
+    text = f"A host of {excerpt(party_name, 100)} voided {what}."
+    if reason:
+        text += f" Reason: “{excerpt(reason, 200)}”."
+    if kind == "waiver":
+        text += " Your winner's dues count again."
+    return text + " If this looks wrong, ask a host."
+
+
+# -- the audit trail (/party log) ----------------------------------------------------------------------
+
+def log_line(entry: LogEntry) -> str:
+    """One line of /party log: when, who, what and why. Mentions render in embeds and never ping."""
+    who = f"<@{entry.actor_id}>"
+    member = f"<@{entry.subject_id}>" if entry.subject_id is not None else "someone"
+    amount = format_cents(entry.amount_cents) if entry.amount_cents is not None else ""
+    what = {
+        Action.PAYMENT: f"recorded {amount} received from {member}",
+        Action.PAYMENT_VOID: f"voided the payment #{entry.ref_id} of {amount} from {member}",
+        Action.PLEDGE_VOID: f"voided {member}'s pledge #{entry.ref_id} of {amount}",
+        Action.PLEDGE_EDIT: f"changed their pledge #{entry.ref_id} to {amount}",
+        Action.PLEDGE_CANCEL: f"cancelled their pledge #{entry.ref_id}",
+        Action.WAIVER: f"waived {member}'s winner's dues of {amount}",
+        Action.WAIVER_VOID: f"voided the waiver of {member}'s dues of {amount}",
+        Action.RESULT: "announced a result",
+        Action.RESULT_UNDO: "withdrew a result",
+        Action.PARTY_EDIT: "changed the party",
+        Action.CLOSE: "closed the party",
+        Action.REOPEN: "reopened the party",
+        Action.HOST_ADD: f"named {member} a host",
+        Action.HOST_REMOVE: f"un-named {member} as a host",
+        Action.NOMINEE_LINK: f"linked {member} to a nominee",
+    }[entry.action]
+    line = f"{discord_timestamp(entry.at, 'f')} · {who} {what}"
+    if entry.detail:
+        line += f": {excerpt(entry.detail, 100)}"
+    if entry.reason:
+        line += f" · why: “{excerpt(entry.reason, 200)}”"
+    return line
+
+
+NO_LOG = "Nothing in the log yet: host actions and corrections show here as they happen."
+
+
+def hosts_text(party: Party, named: Sequence[int]) -> str:
+    """/party hosts list: named hosts, the host role, and the members with Manage Server."""
+    lines = [f"Hosts of {excerpt(party.name, 100)}:"]
+    lines.append("Named: " + (", ".join(f"<@{user_id}>" for user_id in named) if named else "nobody"))
+    if party.host_role_id is not None:
+        lines.append(f"Everyone with the host role <@&{party.host_role_id}>")
+    lines.append("Members with Manage Server (always hosts, so a party is never left without one)")
+    return "\n".join(lines)
+
+
+def pledge_changed(amount_cents: int, note: str | None) -> str:
+    text = f"Your pledge is now **{format_cents(amount_cents)}**."
+    if note:
+        text += f"\nNote: “{excerpt(note, 200)}”"
+    return text + "\nSee your pledges with /pledges."
+
+
+def donation_changed(amount_cents: int, kept: int) -> str:
+    """After /party edit winner_donation: the new amount applies to new winners only."""
+    text = f"New winners now owe {format_cents(amount_cents)}."
+    if kept == 1:
+        return text + " 1 winner's dues already recorded keep their amount."
+    if kept:
+        return text + f" {kept} winners' dues already recorded keep their amount."
+    return text
+
+
+def nominee_linked(link: Link, category: str) -> str:
+    """/nominee link's reply: who the nominee now stands for, and whether that made a winner owe dues."""
+    members = ", ".join(f"<@{m}>" for m in link.nominee.member_ids)
+    text = f"Linked <@{link.member_id}> to **{excerpt(link.nominee.name, 100)}** in {excerpt(category, 100)}"
+    text += f" (now {members})." if len(link.nominee.member_ids) > 1 else "."
+    if link.won:
+        text += f" They won {excerpt(', '.join(link.won), 200)}, so <@{link.member_id}> is a winner now"
+        if link.dues is None:
+            text += " (their winner's dues were already recorded)."
+        elif link.dues.status is DuesStatus.PAID:
+            text += f" and owes {format_cents(link.dues.amount_cents)}: their payments already cover it."
+        else:
+            text += f" and owes {format_cents(link.dues.amount_cents)}."
+    return text
+
+
+def void_notice(notice: VoidNotice) -> OutgoingMessage:
+    """The DM to the member whose entry a host voided (queued with the void)."""
+    text = void_dm(notice.kind, notice.amount_cents, notice.party_name, notice.reason)
+    return OutgoingMessage(content=text)
+
+
+def since_close(since: SinceClose) -> OutgoingMessage:
+    """The line posted after the wrap-up when a closed party's money moves, so its figures stay true."""
+    money = since.money
+    return OutgoingMessage(
+        content=(
+            f"Since the wrap-up of {excerpt(since.party_name, 100)}: "
+            f"raised {format_cents(money.raised_cents)} · received {received_split(money)} · "
+            f"outstanding {format_cents(money.outstanding_cents)}."
+        )
+    )
