@@ -182,7 +182,10 @@ class Work(_Touches):
         return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
 
     def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        return next(iter(self.fetch_all(sql, params)), None)
+        try:
+            return self._connection.execute(sql, params).fetchone()
+        except OverflowError:
+            return None  # see NO_SUCH_ID
 
     def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         try:
