@@ -27,7 +27,8 @@ from rules.text import clean_name
 from rules.times import discord_timestamp, parse_timezone
 from storage import Party, Storage
 from storage.clock import utc_now
-from storage.predictions import FOREIGN_MENU, PredictionSettings
+from storage.errors import ForeignMenu
+from storage.predictions import PredictionSettings
 from ui.custom_ids import BALLOT_PAGE_TEMPLATE, PICK_TEMPLATE
 from ui.predictions import (
     ballot_page,
@@ -91,7 +92,7 @@ async def _own_party(interaction: discord.Interaction[LoungeBot], party_id: int)
     """The party a menu or button belongs to, if it is this guild's open one. :raises Refusal: otherwise."""
     party = await interaction.client.store.parties.get(party_id)
     if party is None or party.guild_id != guild_id_of(interaction):
-        raise Refusal(FOREIGN_MENU)
+        raise ForeignMenu()
     if not party.is_open:
         raise Refusal(f"{party.name} is closed: its predictions are kept as they were.")
     return party

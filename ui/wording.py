@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rules.ballot_csv import line_refusal
 from rules.dues import DuesStatus
 from rules.ledger import Application, MemberMoney, MoneyFigures
 from rules.money import format_cents
@@ -52,6 +53,14 @@ _REFUSALS: dict[type[errors.StorageRefusal], str] = {
     errors.AlreadyClosed: "That party is already closed.",
     errors.CategoryNotOnBallot: "That category isn't on this party's ballot. Pick one from the list.",
     errors.NoResultToUndo: "That category has no result to undo.",
+    errors.BallotFrozen: "The party is closed; its ballot is kept as it was.",
+    errors.CategoryGone: "That category is no longer on the ballot. Run /category list to see what is.",
+    errors.NomineeGone: "That nominee is no longer on the ballot. Run /category list to see who is.",
+    errors.RsvpsClosed: "RSVPs are closed: this party is over, and closed parties are kept as they were.",
+    errors.ForeignMenu: "This menu isn't for this server's party. Run /predict here for your own ballot.",
+    errors.PickGone: (
+        "That category or nominee is no longer on the ballot. Run /predict again for the current one."
+    ),
 }
 
 
@@ -72,6 +81,27 @@ def refusal_text(error: errors.StorageRefusal) -> str:
         return f"That {error.what} was already made."
     if isinstance(error, errors.DuesNotOwed):
         return f"Their winner's dues are already {error.status}, so there's nothing to waive."
+    if isinstance(error, errors.NomineeListedTwice):
+        return f"“{excerpt(error.name)}” is listed twice. Nothing was added."
+    if isinstance(error, errors.CategoryNameTaken):
+        return f"“{excerpt(error.name)}” is already a category. Add nominees to it with /nominee add."
+    if isinstance(error, errors.NomineeNameTaken):
+        return f"“{excerpt(error.name)}” is already a nominee in “{excerpt(error.category)}”."
+    if isinstance(error, errors.CategoryHasResult):
+        return (
+            f"“{excerpt(error.category)}” already has a result ({excerpt(error.winner)} won). "
+            "Undo it with /result undo before removing the category."
+        )
+    if isinstance(error, errors.NomineeWon):
+        return (
+            f"{excerpt(error.nominee)} won “{excerpt(error.category)}”. "
+            "Undo the result with /result undo before removing them."
+        )
+    if isinstance(error, errors.ImportNomineeTaken):
+        return line_refusal(
+            error.line,
+            f"“{excerpt(error.nominee)}” is already a nominee in “{excerpt(error.category)}” on the ballot.",
+        ).message
     return _REFUSALS[type(error)]
 
 
