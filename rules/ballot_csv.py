@@ -146,7 +146,7 @@ def _read_row(line: int, record: list[str], columns: dict[str, int]) -> BallotRo
             )
         )
     except Refusal as refusal:
-        raise line_refusal(line, refusal.message) from None
+        raise line_refusal(line, str(refusal)) from None
     return BallotRow(line=line, category=category, nominee=nominee, member_ids=member_ids)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rules import errors as rule_errors
+from rules.admission import MAX_CAPACITY, MAX_PLUS_ONES
 from rules.ballot_csv import line_refusal
 from rules.dues import DuesStatus
 from rules.ledger import Application, MemberMoney, MoneyFigures
@@ -103,6 +105,55 @@ def refusal_text(error: errors.StorageRefusal) -> str:
             f"“{excerpt(error.nominee)}” is already a nominee in “{excerpt(error.category)}” on the ballot.",
         ).message
     return _REFUSALS[type(error)]
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
+def _accepted(limit_cents: int) -> str:
+    return (
+        f"Use a positive amount up to {format_cents(limit_cents)} with at most two decimals, "
+        "like 50, $1,000 or 12.50."
+    )
+
+
+def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
+    """The private answer to input a rule refused (installed into `rules.errors` below)."""
+    if isinstance(error, rule_errors.EmptyName):
+        return f"The {error.what} can't be empty."
+    if isinstance(error, rule_errors.NameTooLong):
+        return (
+            f"The {error.what} is too long: {error.length:,} characters, "
+            f"and the most is {error.max_length:,}."
+        )
+    if isinstance(error, rule_errors.NoteTooLong):
+        return f"The note is too long: {error.length:,} characters, and the most is {error.max_length:,}."
+    if isinstance(error, rule_errors.NoAmount):
+        return f"Enter an amount. {_accepted(error.limit_cents)}"
+    if isinstance(error, rule_errors.NotAnAmount):
+        return f"“{excerpt(error.typed)}” isn't an amount. {_accepted(error.limit_cents)}"
+    if isinstance(error, rule_errors.ZeroAmount):
+        return f"The amount has to be more than $0. {_accepted(error.limit_cents)}"
+    if isinstance(error, rule_errors.AmountOverLimit):
+        most = f"the most one amount can be, {format_cents(error.limit_cents)}."
+        if error.cents is None:
+            return f"That's more than {most}"
+        return f"{format_cents(error.cents)} is more than {most}"
+    if isinstance(error, rule_errors.CapacityOutOfRange):
+        return f"The capacity is a number of guests from 1 to {MAX_CAPACITY:,}, plus-ones included."
+    if isinstance(error, rule_errors.PlusOnesOutOfRange):
+        return f"You can bring 0 to {MAX_PLUS_ONES} plus-ones."
+    if isinstance(error, rule_errors.NoRoom):
+        room = "The party is full" if error.free == 0 else f"Only {_count(error.free, 'place')} left"
+        return (
+            f"{room}, so you can bring at most {_count(error.most, 'plus-one')}, not {error.asked}. "
+            "Your place and your RSVP are unchanged."
+        )
+    raise TypeError(f"no wording for {type(error).__name__}")
+
+
+rule_errors.use_wording(rule_refusal_text)
 
 
 NOT_A_NUMBER = "Pick one from the list: start typing a donor's name or an amount."

@@ -1,0 +1,106 @@
+"""Why a rule said no, as types: the sentences a member reads live in `ui.wording`.
+
+Rules sit at the bottom of the dependency flow and never import `ui`; instead `ui.wording` hands its
+sentence function to `use_wording` when it is imported, and `str()` of an error asks it then. Each
+error carries the facts its sentence needs (what was typed, the limit), never the sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rules.refusal import Refusal
+
+_wording: Callable[[RuleRefusal], str] | None = None
+
+
+def use_wording(wording: Callable[[RuleRefusal], str]) -> None:
+    """Installs the one function that turns a rule's refusal into its sentence (`ui.wording`'s)."""
+    global _wording
+    _wording = wording
+
+
+class RuleRefusal(Refusal):
+    """A rule refused the input; `ui.wording.refusal_text` turns it into the private answer."""
+
+    def __init__(self) -> None:
+        super().__init__(type(self).__name__)
+
+    def __str__(self) -> str:
+        # Without the wording installed (a script using rules alone) the type's name still says why.
+        return self.message if _wording is None else _wording(self)
+
+
+# -- names and notes (rules.text) ----------------------------------------------------------------------
+
+class EmptyName(RuleRefusal):
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+
+class NameTooLong(RuleRefusal):
+    def __init__(self, what: str, length: int, max_length: int) -> None:
+        super().__init__()
+        self.what = what
+        self.length = length
+        self.max_length = max_length
+
+
+class NoteTooLong(RuleRefusal):
+    def __init__(self, length: int, max_length: int) -> None:
+        super().__init__()
+        self.length = length
+        self.max_length = max_length
+
+
+# -- amounts (rules.money) -----------------------------------------------------------------------------
+
+class AmountRefusal(RuleRefusal):
+    """A typed amount refused; every sentence says what is accepted, up to `limit_cents`."""
+
+    def __init__(self, limit_cents: int) -> None:
+        super().__init__()
+        self.limit_cents = limit_cents
+
+
+class NoAmount(AmountRefusal):
+    pass
+
+
+class NotAnAmount(AmountRefusal):
+    def __init__(self, typed: str, limit_cents: int) -> None:
+        super().__init__(limit_cents)
+        self.typed = typed
+
+
+class ZeroAmount(AmountRefusal):
+    pass
+
+
+class AmountOverLimit(AmountRefusal):
+    """Over the limit; `cents` is None when the typed number is too long to have been read."""
+
+    def __init__(self, cents: int | None, limit_cents: int) -> None:
+        super().__init__(limit_cents)
+        self.cents = cents
+
+
+# -- places (rules.admission) --------------------------------------------------------------------------
+
+class CapacityOutOfRange(RuleRefusal):
+    pass
+
+
+class PlusOnesOutOfRange(RuleRefusal):
+    pass
+
+
+class NoRoom(RuleRefusal):
+    """A confirmed guest asked for more plus-ones than fit; their place stays as it was."""
+
+    def __init__(self, free: int, most: int, asked: int) -> None:
+        super().__init__()
+        self.free = free
+        self.most = most
+        self.asked = asked
