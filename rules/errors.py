@@ -8,8 +8,12 @@ error carries the facts its sentence needs (what was typed, the limit), never th
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Literal
 
 from rules.refusal import Refusal
+
+TimeField = Literal["start", "end"]
 
 _wording: Callable[[RuleRefusal], str] | None = None
 
@@ -104,3 +108,97 @@ class NoRoom(RuleRefusal):
         self.free = free
         self.most = most
         self.asked = asked
+
+
+# -- times (rules.times, rules.schedule) ---------------------------------------------------------------
+
+class UnknownTimezone(RuleRefusal):
+    def __init__(self, typed: str) -> None:
+        super().__init__()
+        self.typed = typed
+
+
+class SkippedTime(RuleRefusal):
+    """A wall-clock time the clocks skip when they spring forward."""
+
+    def __init__(self, local: datetime, zone: str) -> None:
+        super().__init__()
+        self.local = local
+        self.zone = zone
+
+
+class TimeTypo(RuleRefusal):
+    """A typed start or end (`field`) that can't be read; the sentence shows that field's form."""
+
+    def __init__(self, typed: str, field: TimeField) -> None:
+        super().__init__()
+        self.typed = typed
+        self.field = field
+
+
+class NotARealTime(TimeTypo):
+    pass
+
+
+class NotARealDate(TimeTypo):
+    pass
+
+
+class NotATime(TimeTypo):
+    """Neither form: not a start (or end) time at all."""
+
+
+class YearOutOfRange(RuleRefusal):
+    def __init__(self, typed: str, first_year: int, last_year: int) -> None:
+        super().__init__()
+        self.typed = typed
+        self.first_year = first_year
+        self.last_year = last_year
+
+
+class EndNotAfterStart(RuleRefusal):
+    def __init__(self, typed: str, start_local: datetime) -> None:
+        super().__init__()
+        self.typed = typed
+        self.start_local = start_local
+
+
+class EndWithoutStart(RuleRefusal):
+    pass
+
+
+class StartPassed(RuleRefusal):
+    """A start already in the past; `meant` is the local start the host probably meant, if any."""
+
+    def __init__(self, typed: str, zone: str, meant: datetime | None) -> None:
+        super().__init__()
+        self.typed = typed
+        self.zone = zone
+        self.meant = meant
+
+
+# -- reminders (rules.reminders) ------------------------------------------------------------------------
+
+class UnreadableReminder(RuleRefusal):
+    def __init__(self, typed: str) -> None:
+        super().__init__()
+        self.typed = typed
+
+
+class ReminderAtStart(RuleRefusal):
+    pass
+
+
+class ReminderTooEarly(RuleRefusal):
+    """More than `max_days` before the start."""
+
+    def __init__(self, typed: str, max_days: int) -> None:
+        super().__init__()
+        self.typed = typed
+        self.max_days = max_days
+
+
+class TooManyReminders(RuleRefusal):
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self.most = most

@@ -118,6 +118,17 @@ def _accepted(limit_cents: int) -> str:
     )
 
 
+_TIMEZONE_EXAMPLE = "Use an IANA time zone name such as America/Los_Angeles, Europe/London or UTC."
+_TIME_FORMS = {
+    "start": "Use YYYY-MM-DD HH:MM in 24-hour time, like 2013-09-22 20:00.",
+    "end": "Use HH:MM or YYYY-MM-DD HH:MM in 24-hour time, like 01:30 or 2013-09-23 01:30.",
+}
+_REMINDER_FORMS = (
+    'Use up to 3 durations separated by commas, like "24h, 1h", "90m" or "2h 30m" (d, h and m; '
+    'at most 14 days), or "off" for no reminders.'
+)
+
+
 def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
     """The private answer to input a rule refused (installed into `rules.errors` below)."""
     if isinstance(error, rule_errors.EmptyName):
@@ -150,6 +161,49 @@ def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
             f"{room}, so you can bring at most {_count(error.most, 'plus-one')}, not {error.asked}. "
             "Your place and your RSVP are unchanged."
         )
+    if isinstance(error, rule_errors.UnknownTimezone):
+        return f"“{excerpt(error.typed)}” isn't a time zone I know. {_TIMEZONE_EXAMPLE}"
+    if isinstance(error, rule_errors.SkippedTime):
+        return (
+            f"{error.local:%Y-%m-%d %H:%M} doesn't exist in {error.zone}: the clocks skip it when they go "
+            "forward. Pick an earlier or later time."
+        )
+    if isinstance(error, rule_errors.NotARealTime):
+        return f"“{excerpt(error.typed)}” isn't a real time. {_TIME_FORMS[error.field]}"
+    if isinstance(error, rule_errors.NotARealDate):
+        return f"“{excerpt(error.typed)}” isn't a real date. {_TIME_FORMS[error.field]}"
+    if isinstance(error, rule_errors.NotATime):
+        what = "an end time" if error.field == "end" else "a start time"
+        return f"“{excerpt(error.typed)}” isn't {what}. {_TIME_FORMS[error.field]}"
+    if isinstance(error, rule_errors.YearOutOfRange):
+        return (
+            f"“{excerpt(error.typed)}” is out of range: use a year from {error.first_year} to "
+            f"{error.last_year}."
+        )
+    if isinstance(error, rule_errors.EndNotAfterStart):
+        return (
+            f"The end, {excerpt(error.typed)}, has to be after the start, "
+            f"{error.start_local:%Y-%m-%d %H:%M}."
+        )
+    if isinstance(error, rule_errors.EndWithoutStart):
+        return "Set when the party starts (`starts`) before when it ends."
+    if isinstance(error, rule_errors.StartPassed):
+        hint = f" Did you mean {error.meant:%Y-%m-%d %H:%M}?" if error.meant is not None else ""
+        return (
+            f"The start, {excerpt(error.typed)}, has already passed ({error.zone} time).{hint} "
+            "Give a start that is still ahead."
+        )
+    if isinstance(error, rule_errors.UnreadableReminder):
+        return f"“{excerpt(error.typed)}” isn't a reminder time I can read. {_REMINDER_FORMS}"
+    if isinstance(error, rule_errors.ReminderAtStart):
+        return f"A reminder has to come before the start, not at it. {_REMINDER_FORMS}"
+    if isinstance(error, rule_errors.ReminderTooEarly):
+        return (
+            f"“{excerpt(error.typed)}” is more than {error.max_days} days before the start. "
+            + _REMINDER_FORMS
+        )
+    if isinstance(error, rule_errors.TooManyReminders):
+        return f"At most {error.most} reminders. {_REMINDER_FORMS}"
     raise TypeError(f"no wording for {type(error).__name__}")
 
 
