@@ -21,8 +21,9 @@ from lounge.guards import guild_id_of, manages_server, open_party, require_host,
 from lounge.replies import report_error, send_reply, update_message
 from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
+from rules.errors import NotAGuest, PredictionsOff
 from rules.hosts import is_host
-from rules.predictions import NOT_A_GUEST, PREDICTIONS_OFF, LockChange, parse_lock
+from rules.predictions import LockChange, parse_lock
 from rules.text import clean_name
 from rules.times import discord_timestamp, parse_timezone
 from storage import Party, Storage
@@ -220,10 +221,10 @@ class PredictionsCog(commands.Cog):
         store = self.bot.store
         settings = await store.predictions.settings(party.id)
         if not settings.enabled:
-            raise Refusal(PREDICTIONS_OFF)
+            raise PredictionsOff()
         rsvp = await store.rsvps.get(party.id, interaction.user.id)
         if (rsvp is None or rsvp.status == "not_going") and not await _is_host(interaction, party):
-            raise Refusal(NOT_A_GUEST)
+            raise NotAGuest()
         if settings.locked(utc_now()):
             picks = await store.predictions.picks_of(party.id, interaction.user.id)
             embed = own_ballot(party, await store.ballot.ballot(party.id), picks)

@@ -202,3 +202,34 @@ class TooManyReminders(RuleRefusal):
     def __init__(self, most: int) -> None:
         super().__init__()
         self.most = most
+
+
+# -- predictions (rules.predictions) -------------------------------------------------------------------
+
+class PredictionsClosed(RuleRefusal):
+    """A pick for a closed party: its predictions are kept as they were."""
+
+
+class PredictionsOff(RuleRefusal):
+    pass
+
+
+class NotAGuest(RuleRefusal):
+    """Only the party's guests (and hosts) play."""
+
+
+class CategoryDecided(RuleRefusal):
+    """A pick in a category already announced."""
+
+    def __init__(self, category: str, winner: str) -> None:
+        super().__init__()
+        self.category = category
+        self.winner = winner
+
+
+class PredictionsLocked(RuleRefusal):
+    pass
+
+
+class UnreadableLock(RuleRefusal):
+    """A `predictions_lock` that is neither a moment, "now" nor "off"."""

@@ -11,7 +11,6 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules import Refusal
 from rules.predictions import Guesses, LockChange, Pick, PickGate, Standing, guesses, pick_refusal, standings
 from storage.ballot import BallotCategory, Category, Nominee
 from storage.changes import Topic
@@ -174,7 +173,7 @@ class PredictionStore:
                 )
             )
             if refusal is not None:
-                raise Refusal(refusal)
+                raise refusal
             previous = row["previous"]
             names = (row["category_name"], row["nominee_name"])
             if not await claim_interaction(tx, interaction_id, "prediction"):

@@ -129,6 +129,30 @@ _REMINDER_FORMS = (
 )
 
 
+_RULE_REFUSALS: dict[type[rule_errors.RuleRefusal], str] = {
+    rule_errors.CapacityOutOfRange: (
+        f"The capacity is a number of guests from 1 to {MAX_CAPACITY:,}, plus-ones included."
+    ),
+    rule_errors.PlusOnesOutOfRange: f"You can bring 0 to {MAX_PLUS_ONES} plus-ones.",
+    rule_errors.EndWithoutStart: "Set when the party starts (`starts`) before when it ends.",
+    rule_errors.ReminderAtStart: f"A reminder has to come before the start, not at it. {_REMINDER_FORMS}",
+    rule_errors.PredictionsClosed: "The party is closed: its predictions are kept as they were.",
+    rule_errors.PredictionsOff: (
+        "Predictions are off for this party. A host can turn them on with /party edit predictions:True."
+    ),
+    rule_errors.NotAGuest: (
+        "Predictions are for the party's guests: answer the invitation (or /rsvp going or maybe) first, "
+        "then run /predict."
+    ),
+    rule_errors.PredictionsLocked: (
+        "Predictions are locked: the host closed the ballot, so picks can no longer change."
+    ),
+    rule_errors.UnreadableLock: (
+        "Give the lock as YYYY-MM-DD HH:MM in the party's time zone, “now”, or “off” to remove it."
+    ),
+}
+
+
 def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
     """The private answer to input a rule refused (installed into `rules.errors` below)."""
     if isinstance(error, rule_errors.EmptyName):
@@ -151,10 +175,6 @@ def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
         if error.cents is None:
             return f"That's more than {most}"
         return f"{format_cents(error.cents)} is more than {most}"
-    if isinstance(error, rule_errors.CapacityOutOfRange):
-        return f"The capacity is a number of guests from 1 to {MAX_CAPACITY:,}, plus-ones included."
-    if isinstance(error, rule_errors.PlusOnesOutOfRange):
-        return f"You can bring 0 to {MAX_PLUS_ONES} plus-ones."
     if isinstance(error, rule_errors.NoRoom):
         room = "The party is full" if error.free == 0 else f"Only {_count(error.free, 'place')} left"
         return (
@@ -185,8 +205,6 @@ def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
             f"The end, {excerpt(error.typed)}, has to be after the start, "
             f"{error.start_local:%Y-%m-%d %H:%M}."
         )
-    if isinstance(error, rule_errors.EndWithoutStart):
-        return "Set when the party starts (`starts`) before when it ends."
     if isinstance(error, rule_errors.StartPassed):
         hint = f" Did you mean {error.meant:%Y-%m-%d %H:%M}?" if error.meant is not None else ""
         return (
@@ -195,8 +213,6 @@ def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
         )
     if isinstance(error, rule_errors.UnreadableReminder):
         return f"“{excerpt(error.typed)}” isn't a reminder time I can read. {_REMINDER_FORMS}"
-    if isinstance(error, rule_errors.ReminderAtStart):
-        return f"A reminder has to come before the start, not at it. {_REMINDER_FORMS}"
     if isinstance(error, rule_errors.ReminderTooEarly):
         return (
             f"“{excerpt(error.typed)}” is more than {error.max_days} days before the start. "
@@ -204,7 +220,12 @@ def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
         )
     if isinstance(error, rule_errors.TooManyReminders):
         return f"At most {error.most} reminders. {_REMINDER_FORMS}"
-    raise TypeError(f"no wording for {type(error).__name__}")
+    if isinstance(error, rule_errors.CategoryDecided):
+        return (
+            f"Too late: {error.category} was already announced ({error.winner} won). "
+            "Your pick there stays as it was; /predict shows the categories still open."
+        )
+    return _RULE_REFUSALS[type(error)]
 
 
 rule_errors.use_wording(rule_refusal_text)
