@@ -233,3 +233,106 @@ class PredictionsLocked(RuleRefusal):
 
 class UnreadableLock(RuleRefusal):
     """A `predictions_lock` that is neither a moment, "now" nor "off"."""
+
+
+# -- the ballot file and the nominees list (rules.ballot_csv) --------------------------------------------
+
+class ImportLineRefused(RuleRefusal):
+    """A whole /category import refused because of `problem` on one line (the header is line 1)."""
+
+    def __init__(self, line: int, problem: Refusal) -> None:
+        super().__init__()
+        self.line = line
+        self.problem = problem
+
+
+class LineProblem(RuleRefusal):
+    """What is wrong on a line of a ballot file; said after "Line N:"."""
+
+
+class FileTooBig(LineProblem):
+    def __init__(self, size_bytes: int, max_bytes: int) -> None:
+        super().__init__()
+        self.size_bytes = size_bytes
+        self.max_bytes = max_bytes
+
+
+class NotUtf8(LineProblem):
+    pass
+
+
+class NoHeader(LineProblem):
+    pass
+
+
+class UnknownColumn(LineProblem):
+    def __init__(self, typed: str) -> None:
+        super().__init__()
+        self.typed = typed
+
+
+class ColumnTwice(LineProblem):
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self.column = column
+
+
+class MissingColumn(LineProblem):
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self.column = column
+
+
+class TooManyValues(LineProblem):
+    def __init__(self, values: int, columns: int) -> None:
+        super().__init__()
+        self.values = values
+        self.columns = columns
+
+
+class TooManyNominees(LineProblem):
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self.most = most
+
+
+class NomineeTwiceInFile(LineProblem):
+    def __init__(self, nominee: str, category: str, first_line: int) -> None:
+        super().__init__()
+        self.nominee = nominee
+        self.category = category
+        self.first_line = first_line
+
+
+class NotCsv(LineProblem):
+    """The csv module's own complaint, quoted."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__()
+        self.detail = detail
+
+
+class EmptyFile(LineProblem):
+    pass
+
+
+class NoNominees(LineProblem):
+    pass
+
+
+class NotAServerMember(LineProblem):
+    """A member_id the server doesn't have (checked by the cog, which can ask Discord)."""
+
+    def __init__(self, member_id: int) -> None:
+        super().__init__()
+        self.member_id = member_id
+
+
+class BadMemberId(RuleRefusal):
+    def __init__(self, typed: str) -> None:
+        super().__init__()
+        self.typed = typed
+
+
+class RoleNominee(RuleRefusal):
+    """A role mention in the `nominees` list."""

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from rules import errors as rule_errors
 from rules.admission import MAX_CAPACITY, MAX_PLUS_ONES
-from rules.ballot_csv import line_refusal
+from rules.ballot_csv import HEADER_EXAMPLE
 from rules.dues import DuesStatus
 from rules.ledger import Application, MemberMoney, MoneyFigures
 from rules.money import format_cents
@@ -100,15 +100,20 @@ def refusal_text(error: errors.StorageRefusal) -> str:
             "Undo the result with /result undo before removing them."
         )
     if isinstance(error, errors.ImportNomineeTaken):
-        return line_refusal(
+        return _import_line(
             error.line,
             f"“{excerpt(error.nominee)}” is already a nominee in “{excerpt(error.category)}” on the ballot.",
-        ).message
+        )
     return _REFUSALS[type(error)]
 
 
 def _count(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
+def _import_line(line: int, problem: str) -> str:
+    """A whole ballot import refused because of one line."""
+    return f"Line {line:,}: {problem} Nothing was imported."
 
 
 def _accepted(limit_cents: int) -> str:
@@ -147,6 +152,13 @@ _RULE_REFUSALS: dict[type[rule_errors.RuleRefusal], str] = {
     rule_errors.PredictionsLocked: (
         "Predictions are locked: the host closed the ballot, so picks can no longer change."
     ),
+    rule_errors.NotUtf8: "this isn't UTF-8 text. Save the file as “CSV UTF-8” and try again.",
+    rule_errors.NoHeader: f"the first line must be the header `{HEADER_EXAMPLE}`.",
+    rule_errors.EmptyFile: f"the file is empty. Its first line must be the header `{HEADER_EXAMPLE}`.",
+    rule_errors.NoNominees: (
+        "the file has a header but no nominees. Add lines like `Outstanding Drama Series,Mad Men,`."
+    ),
+    rule_errors.RoleNominee: "A role can't be a nominee: list names or mention members.",
     rule_errors.UnreadableLock: (
         "Give the lock as YYYY-MM-DD HH:MM in the party's time zone, “now”, or “off” to remove it."
     ),
@@ -224,6 +236,43 @@ def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
         return (
             f"Too late: {error.category} was already announced ({error.winner} won). "
             "Your pick there stays as it was; /predict shows the categories still open."
+        )
+    if isinstance(error, rule_errors.ImportLineRefused):
+        return _import_line(error.line, str(error.problem))
+    if isinstance(error, rule_errors.FileTooBig):
+        return (
+            f"the file passes 1 MiB here (it is {error.size_bytes / error.max_bytes:.1f} MiB), and the most "
+            "is 1 MiB. Split it into smaller files."
+        )
+    if isinstance(error, rule_errors.UnknownColumn):
+        return (
+            f"unknown column “{excerpt(error.typed)}”. The header is `{HEADER_EXAMPLE}` "
+            "(member_id may be left out)."
+        )
+    if isinstance(error, rule_errors.ColumnTwice):
+        return f"the column “{error.column}” appears twice."
+    if isinstance(error, rule_errors.MissingColumn):
+        return f"the header has no “{error.column}” column. It should be `{HEADER_EXAMPLE}`."
+    if isinstance(error, rule_errors.TooManyValues):
+        return (
+            f"{error.values} values where the header has {error.columns}. Put names with commas in "
+            '"double quotes".'
+        )
+    if isinstance(error, rule_errors.TooManyNominees):
+        return f"the file has more than {error.most:,} nominees. Split it into smaller files."
+    if isinstance(error, rule_errors.NomineeTwiceInFile):
+        return (
+            f"“{excerpt(error.nominee)}” is already a nominee in “{excerpt(error.category)}” "
+            f"on line {error.first_line:,}."
+        )
+    if isinstance(error, rule_errors.NotCsv):
+        return f"this isn't valid CSV ({error.detail}). Check the quotes on this line."
+    if isinstance(error, rule_errors.NotAServerMember):
+        return f"member_id {error.member_id} isn't a member of this server."
+    if isinstance(error, rule_errors.BadMemberId):
+        return (
+            f"member_id “{excerpt(error.typed)}” isn't a Discord member id. Use the member's numeric id "
+            "(User Settings → Advanced → Developer Mode, then Copy User ID), or leave it empty."
         )
     return _RULE_REFUSALS[type(error)]
 
