@@ -1,8 +1,9 @@
 """The sentences of the night's ledger: refusals, host replies, the member's private notes, the money lines.
 
-Storage and rules decide (and raise typed errors from `storage.errors`); this module says it, so a
-wording change touches one file. Every name quoted here is defused by the caller's renderer or by
-`excerpt`; amounts go through `format_cents`.
+Storage and rules decide (and raise typed errors from `storage.errors` and `rules.errors`); this module
+says it, so a wording change touches one file. Rules can't import ui, so the rule sentences are handed
+to `rules.errors.use_wording` when this module is imported. Every name quoted here is defused by the
+caller's renderer or by `excerpt`; amounts go through `format_cents`.
 """
 
 from __future__ import annotations
