@@ -16,7 +16,7 @@ from rules.ballot_csv import HEADER_EXAMPLE
 from rules.dues import DuesStatus
 from rules.ledger import Application, MemberMoney, MoneyFigures
 from rules.money import format_cents
-from rules.text import excerpt
+from rules.text import excerpt, inert
 from rules.times import discord_timestamp
 from storage import Party, errors
 from storage.audit import Action, LogEntry
@@ -235,7 +235,7 @@ def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
         return f"At most {error.most} reminders. {_REMINDER_FORMS}"
     if isinstance(error, rule_errors.CategoryDecided):
         return (
-            f"Too late: {error.category} was already announced ({error.winner} won). "
+            f"Too late: {inert(error.category)} was already announced ({inert(error.winner)} won). "
             "Your pick there stays as it was; /predict shows the categories still open."
         )
     if isinstance(error, rule_errors.ImportLineRefused):
