@@ -92,8 +92,9 @@ class RemindersCog(commands.Cog):
 
     async def cog_unload(self) -> None:
         self._unsubscribe()
-        # Asked to stop, not cancelled: a cancel landing on the BEGIN or COMMIT of a decision would leave
-        # the shared connection inside a transaction. The loop stops between decisions.
+        # Asked to stop, not cancelled: the loop stops between decisions, not in the middle of one. The
+        # cancel after STOP_TIMEOUT is still safe for the connection: storage finishes a BEGIN or COMMIT in
+        # flight before raising.
         self._stopping = True
         self._wake.set()
         if self._task is not None:

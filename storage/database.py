@@ -18,6 +18,10 @@ A caller answering someone against a deadline (a Discord interaction) installs a
 time) and asks it once more right before COMMIT (for `run`, right after its work, in its savepoint), so
 nothing is kept that its caller could not be told.
 
+Cancelling a caller never leaves the shared connection inside a transaction: BEGIN, COMMIT and ROLLBACK (and a
+group commit) run to their end with the lock held, and the cancellation is raised once the connection is
+rolled back, or committed and the change published. So a cancelled caller may have had its work kept.
+
 Migrations are the numbered files in `storage/migrations/` (`0001_initial.sql`, ...). Each is applied
 in its own transaction together with `PRAGMA user_version`, so a crash leaves the database at a whole
 version, never between two.
@@ -306,36 +310,91 @@ class Database:
         """One atomic unit of work: everything inside commits together or not at all.
 
         Called again inside one (same task), it joins the outer transaction: the outer one commits.
+
+        Cancelling the caller never leaves the connection inside a transaction: BEGIN, COMMIT and ROLLBACK
+        run to their end holding the lock (see `_finish`), and the cancellation is raised after. A caller
+        cancelled while its COMMIT was in flight may thus see `CancelledError` for work that is kept (and
+        published as changed). That is safe for replays: an interaction's processed mark
+        (`storage.interactions`) commits in the same transaction, so a retry finds it applied.
         """
         outer = self._joined()
         if outer is not None:
             yield outer
             return
-        async with _waiting(), self._lock:
+        tx: Transaction | None = None
+        committed = False
+        try:
+            async with _waiting(), self._lock:
+                began = await self._finish(partial(_statement, sql="BEGIN IMMEDIATE"))
+                if began.interrupted and began.error is None:
+                    # BEGIN went through for a caller that has gone: nobody else would ever end it.
+                    await self._rollback()
+                if began.error is not None and not began.interrupted and _busy(began.error):
+                    raise DatabaseBusy(str(began.error)) from began.error
+                began.result()
+                tx = Transaction(self._connection, self)
+                token = _current.set(tx)
+                try:
+                    try:
+                        yield tx
+                        deadline = answer_deadline.get()
+                        if deadline is not None and not await deadline.may_commit():
+                            raise TooLate("the answer's deadline passed before COMMIT")
+                    except BaseException:
+                        # BaseException too: a task cancelled mid-write must not leave the transaction open.
+                        await self._rollback()
+                        raise
+                    ending = await self._finish(partial(_statement, sql="COMMIT"))
+                    if ending.error is not None:
+                        await self._rollback()
+                    committed = ending.error is None
+                    ending.result()
+                finally:
+                    # Before the listeners run: a task they start must not think it is inside this one.
+                    _current.reset(token)
+        finally:
+            # Even when the caller was cancelled during COMMIT: what is stored is announced.
+            if committed and tx is not None and tx.touched:
+                self.changes.publish(tx.touched)
+
+    async def _rollback(self) -> None:
+        if self._connection.in_transaction:
+            (await self._finish(partial(_statement, sql="ROLLBACK"))).result()
+
+    async def _finish(self, fn: Callable[[sqlite3.Connection], T]) -> _Ended[T]:
+        """Runs `fn` on the database thread and waits for its end even if this task is cancelled meanwhile.
+
+        aiosqlite runs a queued call whatever becomes of the coroutine that queued it: a BEGIN abandoned
+        mid-await still opens a transaction, after its caller has let go of the lock, and the next writer
+        fails with "cannot start a transaction within a transaction". So the call's own future is
+        awaited shielded (a plain future: shutdown's cancel-all does not reach it) and the caller learns
+        whether it was cancelled meanwhile, to restore a known state before raising that.
+        """
+        loop = asyncio.get_running_loop()
+        ended: asyncio.Future[_Ended[T]] = loop.create_future()
+
+        def call(connection: sqlite3.Connection) -> None:
+            outcome: _Ended[T] = _Ended()
             try:
-                await self._connection.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if _busy(exc):
-                    raise DatabaseBusy(str(exc)) from exc
-                raise
-            tx = Transaction(self._connection, self)
-            token = _current.set(tx)
+                outcome.value = fn(connection)
+            except BaseException as exc:  # handed to the waiting task, which raises it
+                outcome.error = exc
+            loop.call_soon_threadsafe(_set_once, ended, outcome)
+
+        interrupted = False
+        try:
+            # Queues `call` before its first suspension, so a pending cancellation cannot skip it.
+            await self._on_thread(call)
+        except asyncio.CancelledError:
+            interrupted = True
+        while not ended.done():
             try:
-                yield tx
-                deadline = answer_deadline.get()
-                if deadline is not None and not await deadline.may_commit():
-                    raise TooLate("the answer's deadline passed before COMMIT")
-            except BaseException:
-                # BaseException too: a task cancelled mid-write must not leave the transaction open.
-                await self._connection.execute("ROLLBACK")
-                raise
-            else:
-                await self._connection.execute("COMMIT")
-            finally:
-                # Before the listeners run: a task they start must not think it is inside this one.
-                _current.reset(token)
-        if tx.touched:
-            self.changes.publish(tx.touched)
+                await asyncio.shield(ended)
+            except asyncio.CancelledError:
+                interrupted = True
+        outcome = ended.result()
+        outcome.interrupted = interrupted
+        return outcome
 
     async def run(self, fn: Callable[[Work], T]) -> T:
         """Runs `fn(work)` as (part of) one write transaction on the database thread; returns what it returns.
@@ -343,7 +402,8 @@ class Database:
         Calls made while a commit is in flight are grouped into the next transaction, each in a savepoint:
         an exception from `fn` rolls back only its own statements and is raised here; the others commit.
         Returns (or raises) only after the COMMIT that holds this call's work. `fn` must not await and
-        must not keep `work` after it returns.
+        must not keep `work` after it returns. A caller cancelled once its group is on the database thread
+        sees `CancelledError` though its work may be kept, as for `transaction()`.
         """
         outer = self._joined()
         if outer is not None:
@@ -385,37 +445,37 @@ class Database:
                 if not group:
                     continue
                 try:
-                    await self._on_thread(partial(_commit_group, group=group))
-                except BaseException as exc:
-                    # The COMMIT itself failed (or this task was cancelled mid-flight): nobody's work is
-                    # known to be stored, so nobody is told it is.
-                    if _busy(exc):
-                        exc = DatabaseBusy(str(exc))
-                    cancelled = isinstance(exc, asyncio.CancelledError)
-                    for job in group:
-                        if job.future.done():
-                            continue
-                        if cancelled:
-                            job.future.cancel()
-                        else:
-                            job.future.set_exception(exc)
-                    if cancelled:
-                        raise
-                    continue
-            touched: dict[int, set[Topic]] = {}
-            for job in group:
-                if job.work is not None:
-                    for party_id, topics in job.work.touched.items():
-                        touched.setdefault(party_id, set()).update(topics)
-            if touched:
-                self.changes.publish(touched)
+                    # Run to its end even if this task is cancelled (shutdown): callers then hear the truth.
+                    ended: _Ended[None] = await self._finish(partial(_commit_group, group=group))
+                except Exception as exc:  # the connection is closed: nothing ran
+                    ended = _Ended(error=exc)
+            if ended.error is None:
+                touched: dict[int, set[Topic]] = {}
+                for job in group:
+                    if job.work is not None:
+                        for party_id, topics in job.work.touched.items():
+                            touched.setdefault(party_id, set()).update(topics)
+                if touched:
+                    self.changes.publish(touched)
+            # Otherwise the COMMIT itself failed: nobody's work is stored, so nobody is told it is.
+            error = ended.error
+            if error is not None and _busy(error):
+                error = DatabaseBusy(str(error))
             for job in group:
                 if job.future.done():
                     continue
-                if job.error is not None:
+                if error is not None:
+                    job.future.set_exception(error)
+                elif job.error is not None:
                     job.future.set_exception(job.error)
                 else:
                     job.future.set_result(job.result)
+            if ended.interrupted:
+                # Nothing of the calls still queued has run: they end as cancelled, having changed nothing.
+                for job in self._queued:
+                    job.future.cancel()
+                self._queued.clear()
+                raise asyncio.CancelledError
 
     def _joined(self) -> Transaction | None:
         tx = _current.get()
@@ -445,6 +505,32 @@ class Database:
         """A single-statement write, atomic on its own."""
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
+
+
+@dataclass
+class _Ended(Generic[T]):
+    """How a call made by `Database._finish` ended, and whether its task was cancelled meanwhile."""
+
+    value: T | None = None
+    error: BaseException | None = None
+    interrupted: bool = False
+
+    def result(self) -> T | None:
+        """The call's value; its error, or the cancellation (which wins), raised."""
+        if self.interrupted:
+            raise asyncio.CancelledError from self.error
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _set_once(future: asyncio.Future[T], value: T) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+def _statement(connection: sqlite3.Connection, *, sql: str) -> None:
+    connection.execute(sql)
 
 
 def _commit_group(connection: sqlite3.Connection, *, group: list[_Job[Any]]) -> None:
