@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -144,3 +148,39 @@ async def test_privacy_forget_erases_the_callers_words_keeps_the_money_and_touch
 
     stranger = await sb.slash(lounge.guests[3], lounge.channel, "privacy forget")
     assert stranger.content == "There was nothing to forget: no RSVP, pledge or payment has your id."
+
+
+def hold_write_lock(path: str, seconds: float, holding: threading.Event) -> None:
+    """Another process's writer (a backup, say) holding the database for `seconds`."""
+    connection = sqlite3.connect(path, timeout=10, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        holding.set()
+        time.sleep(seconds)
+        connection.execute("ROLLBACK")
+    finally:
+        connection.close()
+
+
+async def test_privacy_forget_answers_after_a_database_stall_made_the_bot_acknowledge_first(
+    lounge: Lounge,
+) -> None:
+    sb = lounge.sb
+    amy = lounge.guests[0]
+    r = await sb.slash(lounge.host, lounge.channel, "party create", name="Stalled night")
+    assert r.error is None
+    r = await sb.slash(amy, lounge.channel, "rsvp", status="going", note="see you there")
+    assert r.error is None
+    holding = threading.Event()
+    holder = asyncio.create_task(
+        asyncio.to_thread(hold_write_lock, str(lounge.runner.database_path), 4.0, holding)
+    )
+    await sb.wait_until(holding.is_set, 5, "the other connection to hold the write lock")
+    r = await sb.slash(amy, lounge.channel, "privacy forget", timeout=20)
+    await holder
+    # Deferred privately while it waited, then answered: not left on "thinking…".
+    assert r.error is None and r.ephemeral, r.error
+    assert r.content == "Done. I erased 1 RSVP and your notes.", r.content
+    assert await lounge.store.database.fetch_value(
+        "SELECT count(*) FROM rsvps WHERE user_id = ?", (amy.id,)
+    ) == 0
