@@ -162,15 +162,33 @@ def hold_write_lock(path: str, seconds: float, holding: threading.Event) -> None
         connection.close()
 
 
-async def test_privacy_forget_answers_after_a_database_stall_made_the_bot_acknowledge_first(
+async def test_privacy_show_lists_predictions_and_reminder_opt_outs_and_forget_survives_a_stall(
     lounge: Lounge,
 ) -> None:
     sb = lounge.sb
-    amy = lounge.guests[0]
+    amy, bob = lounge.guests[:2]
     r = await sb.slash(lounge.host, lounge.channel, "party create", name="Stalled night")
     assert r.error is None
-    r = await sb.slash(amy, lounge.channel, "rsvp", status="going", note="see you there")
+    r = await sb.slash(
+        lounge.host, lounge.channel, "category add", name="Drama", nominees="Mad Men, Homeland"
+    )
     assert r.error is None
+    r = await sb.slash(amy, lounge.channel, "rsvp", status="going", note="see you there", reminders=False)
+    assert r.error is None
+    ballot = await sb.slash(amy, lounge.channel, "predict")
+    assert ballot.message_record is not None, ballot.text
+    [menu] = [c for row in ballot.message_record.components for c in row["components"] if c["type"] == 3]
+    [homeland] = [o["value"] for o in menu["options"] if o["label"] == "Homeland"]
+    r = await sb.select(amy, ballot.message_record, menu["custom_id"], [homeland])
+    assert r.error is None, r.text
+
+    shown = await sb.slash(amy, lounge.channel, "privacy show")
+    fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+    assert fields["Predictions (1)"] == "Stalled night: Homeland for Drama, as “amy”", fields
+    assert fields["Reminder DMs turned off (1)"] == "Stalled night"
+    other = await sb.slash(bob, lounge.channel, "privacy show")
+    assert "Homeland" not in str(other.embeds[0]) and "Stalled night" not in str(other.embeds[0])
+
     holding = threading.Event()
     holder = asyncio.create_task(
         asyncio.to_thread(hold_write_lock, str(lounge.runner.database_path), 4.0, holding)
@@ -184,3 +202,7 @@ async def test_privacy_forget_answers_after_a_database_stall_made_the_bot_acknow
     assert await lounge.store.database.fetch_value(
         "SELECT count(*) FROM rsvps WHERE user_id = ?", (amy.id,)
     ) == 0
+    # Forgotten: no opt-out left, the pick kept for the leaderboard under “former guest”.
+    shown = await sb.slash(amy, lounge.channel, "privacy show")
+    fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+    assert fields == {"Predictions (1)": "Stalled night: Homeland for Drama, as “former guest”"}, fields
