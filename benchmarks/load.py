@@ -247,7 +247,10 @@ class LoadGenerator:
                 phase.pledges_confirmed += 1
                 phase.confirmed_ids.add(record.id)
                 assert record.acked_at is not None
-                phase.last_pledge_ack = max(phase.last_pledge_ack, record.acked_at)
+                # A deferred pledge is answered by the follow-up that replaces "thinking…", after its commit:
+                # that, not the deferral, is when the member learns the pledge counts.
+                told_at = reply.edits[-1].at if record.callback_type == 5 and reply.edits else record.acked_at
+                phase.last_pledge_ack = max(phase.last_pledge_ack, told_at)
 
     def _check_storage(self, phase: Phase) -> None:
         pledges = [s for s in phase.sent if s.kind == "pledge"]
