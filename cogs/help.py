@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from lounge.replies import reply_privately
 from ui.help import CommandHelp, help_embed
 
 if TYPE_CHECKING:
@@ -34,9 +35,7 @@ class HelpCog(commands.Cog):
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """What this bot does, and the commands guests and hosts use."""
-        await interaction.response.send_message(
-            embed=help_embed(registered_commands(self.bot.tree)), ephemeral=True
-        )
+        await reply_privately(interaction, embed=help_embed(registered_commands(self.bot.tree)))
 
 
 async def setup(bot: LoungeBot) -> None:

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from lounge.replies import reply_privately
 from ui.invitation import promotion_message
 from ui.privacy import forgotten_text, privacy_embed
 
@@ -27,7 +28,7 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="You
     async def show(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """Only to you: what the bot keeps about you, in every server."""
         data = await self.bot.store.privacy.about(interaction.user.id)
-        await interaction.response.send_message(embed=privacy_embed(data), ephemeral=True)
+        await reply_privately(interaction, embed=privacy_embed(data))
 
     @app_commands.command(name="forget")
     async def forget(self, interaction: discord.Interaction[LoungeBot]) -> None:
@@ -39,7 +40,7 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="You
             "Privacy: forgot member %s: %d RSVPs erased, %d pledges and %d payments renamed",
             interaction.user.id, done.rsvps_erased, done.pledges_renamed, done.payments_cleared,
         )
-        await interaction.response.send_message(forgotten_text(done), ephemeral=True)
+        await reply_privately(interaction, forgotten_text(done))
         # A going guest who left freed a place: the waitlist moves up as it would after any answer.
         for party_id in done.open_parties:
             party = await store.parties.get(party_id)

@@ -21,6 +21,7 @@ class Part:
 PARTS = (
     Part("The week before", "the hosts set the party up", 8, timedelta(days=-7, hours=2)),
     Part("The days before", "friends RSVP", 14, timedelta(days=-3, hours=2)),
+    Part("Sunday 4:00 p.m.", "the reminders go out", 4, timedelta(hours=-1)),
     Part("Sunday 5:00 p.m.", "the show: results, pledges and dues", 60, timedelta(0)),
     Part("8:30 p.m.", "the door at Soho House", 10, timedelta(hours=3, minutes=30)),
     Part("1:30 a.m.", "closing time", 8, timedelta(hours=8, minutes=30)),

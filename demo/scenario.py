@@ -127,6 +127,11 @@ RSVPS = (
     Rsvp("amypoehler", "going", True),
 )
 
+# A guest who keeps DMs from server members closed: the bot mentions her in the results channel instead.
+DMS_CLOSED = "kit"
+# Whose reminder DM the transcript shows (everyone going or maybe gets the same one).
+REMINDED = "alex"
+
 # Second thoughts, answered once everyone else has: a button click then a /rsvp with plus-ones.
 CHANGES = (
     Rsvp("eli", "going", True),

@@ -24,6 +24,7 @@ from sandbox import Attachment, Message, StoredAttachment
 CROWD_STAGGER = 0.3
 WRAPUP_TITLE = "That's a wrap"
 COUNTER_TITLE_END = "the fundraiser"
+REMINDER_START = "reminder:"
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,30 @@ async def rsvps(stage: Stage, progress: Progress, invitation: Message) -> None:
     await crowd(stage, [answering(rsvp) for rsvp in scenario.CHANGES])
     await stage.pause()
     await stage.slash("omar", "guests")
+    progress.step()
+
+
+def reminder_dms(stage: Stage, who: str) -> list[Message]:
+    return [m for m in stage.sb.dms(stage.member(who)) if m.content.startswith(REMINDER_START)]
+
+
+async def the_hour_before(stage: Stage, progress: Progress) -> None:
+    """An hour before the show the bot reminds everyone going or maybe: a DM each, and one grouped
+    mention in the results channel for the guest whose DMs are closed (the watcher tells that post)."""
+    part = progress.begin(2, 2)
+    stage.scene(f"{part.when}: an hour to go; the bot reminds the guests")
+    sb = stage.sb
+    await sb.wait_until(lambda: reminder_dms(stage, scenario.REMINDED), PATIENCE, "the reminder DMs")
+    stage.tell_dm(scenario.REMINDED, reminder_dms(stage, scenario.REMINDED)[0])
+    progress.step()
+    closed = stage.member(scenario.DMS_CLOSED).id
+    mention = await sb.wait_for_message(
+        stage.channel(scenario.RESULTS),
+        lambda m: f"<@{closed}> {REMINDER_START}" in m.content,
+        timeout=PATIENCE,
+    )
+    # The channel watcher tells it: told before the story's clock moves on, it reads "in 59 minutes".
+    await sb.wait_until(lambda: stage.told(mention), PATIENCE, "the transcript to show the mention")
     progress.step()
 
 
@@ -310,7 +335,7 @@ async def the_show(stage: Stage, progress: Progress) -> None:
     """The hosts announce every category while the room pledges and the co-host takes the money."""
     crowd_steps = len(scenario.PREDICTORS) + len(scenario.PLEDGES) + len(scenario.PAYMENTS)
     steps = crowd_steps + len(scenario.SHOW) + 4 + 2
-    part = progress.begin(2, steps)
+    part = progress.begin(3, steps)
     stage.scene(f"{part.when}: the show starts; guests predict, then results come in")
     await the_guests_predict(stage, progress)
     announced = Announced()
@@ -325,7 +350,7 @@ async def the_show(stage: Stage, progress: Progress) -> None:
 async def the_door(stage: Stage, progress: Progress) -> None:
     """A loser in free, paid and waived winners in, an unpaid winner held until she pays, then walk-ins."""
     host, co_host = scenario.HOST.username, scenario.CO_HOST.username
-    part = progress.begin(3, len(scenario.DOOR) + 2 + len(scenario.WALK_INS) + 1)
+    part = progress.begin(4, len(scenario.DOOR) + 2 + len(scenario.WALK_INS) + 1)
     stage.scene(f"{part.when}: the after-party; the hosts work the door")
     for guest in scenario.DOOR:
         await stage.slash(host, "door", member=stage.member(guest))
@@ -355,7 +380,7 @@ async def the_door(stage: Stage, progress: Progress) -> None:
 async def closing_time(stage: Stage, progress: Progress) -> Finale:
     """Last looks at the guest list and the losers' board, then the host closes the night and exports."""
     host = scenario.HOST.username
-    part = progress.begin(4, 6)
+    part = progress.begin(5, 6)
     stage.scene(f"{part.when}: closing time")
     await stage.slash("jonhamm", "guests")
     progress.step()
@@ -419,6 +444,7 @@ def _title(message: Message) -> str:
 async def play_night(stage: Stage, progress: Progress) -> Finale:
     invitation = await set_up(stage, progress)
     await rsvps(stage, progress, invitation)
+    await the_hour_before(stage, progress)
     await the_show(stage, progress)
     await the_door(stage, progress)
     return await closing_time(stage, progress)

@@ -48,6 +48,7 @@ class Stage:
         )
         for person in scenario.GUESTS:
             self.members[person.username] = sb.add_member(self.guild, person.username, nick=person.name)
+        sb.set_dm_open(self.members[scenario.DMS_CLOSED], False)
         self.shown_names = {
             member.id: member.nick or member.name for member in self.members.values()
         } | {sb.bot_user_id: BOT_NAME}
@@ -133,6 +134,19 @@ class Stage:
                 return str(choice["value"])
         offered = ", ".join(choice["name"] for choice in choices) or "nothing"
         raise DemoError(f"/{command} {focused}: typing “{typed}” offered {offered}, not “{want}”")
+
+    def told(self, message: Message) -> bool:
+        """Whether the transcript shows `message` yet."""
+        return any(said.text == message.content for entry in self._record().entries for said in entry.said)
+
+    def tell_dm(self, who: str, message: Message) -> None:
+        """The bot's DM to `who`, as a post in their DMs."""
+        said = Said(
+            text=message.content,
+            embeds=tuple(message.embeds),
+            components=tuple(message.components),
+        )
+        self._record().add("post", channel=f"DM with {self.name_of(who)}", said=[said])
 
     def _tell(self, who: str, channel: str, line: str, reply: InteractionReply, options: str = "") -> None:
         messages = [m for m in (reply.message_record, *reply.followup_records) if m is not None]

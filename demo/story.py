@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from demo import scenario
+from storage.clock import jumped
 
 SHOW_STARTS = (17, 0)  # 5 p.m. Pacific, when the telecast began
 SUNDAY = 6
@@ -52,6 +53,8 @@ class StoryClock:
         """Jumps to `offset` from the show's start; never backwards, so stored times keep their order."""
         self._moment = max(self.starts_at + offset, self.now())
         self._since = time.monotonic()
+        # Whatever waits for a moment (the reminder scheduler) looks again, as it would have at this hour.
+        jumped()
 
     def after_results(self, announced: int) -> None:
         self.move_to(announced * BETWEEN_RESULTS)

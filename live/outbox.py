@@ -260,7 +260,8 @@ class OutboxDelivery:
         except discord.NotFound as exc:
             await self._drop(item, exc)
         except discord.HTTPException as exc:
-            if exc.status >= 500:
+            # A 429 that outlasted discord.py's own retries is a busy moment, not a refusal.
+            if exc.status >= 500 or exc.status == 429:
                 await self._retry_later(item, exc)
             else:
                 await self._drop(item, exc)
@@ -318,7 +319,7 @@ class OutboxDelivery:
         async def failed(exc: Exception) -> None:
             if isinstance(exc, discord.Forbidden) and exc.code in PERMISSION_CODES:
                 await self._blocked(item, channel_id, exc.code)
-            elif isinstance(exc, discord.HTTPException) and exc.status < 500:
+            elif isinstance(exc, discord.HTTPException) and exc.status < 500 and exc.status != 429:
                 await self._drop(item, exc)
             else:
                 await self._retry_later(item, exc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,28 @@ DMS_CLOSED = 50007
 _GROUP_LIMIT = 1900
 # How long the first member of a group waits for others: DMs refused together arrive within this.
 GATHER = 0.3
+# Discord allows a bot 50 requests a second in all, and a DM is two (open the channel, send): a reminder
+# to a whole party would take that budget from every other write, so DMs start at most this many a second.
+DMS_PER_SECOND = 10.0
+
+
+class _Spacing:
+    """Starts callers at most `rate` a second, in the order they came (one bot per process)."""
+
+    def __init__(self, rate: float) -> None:
+        self._gap = 1.0 / rate
+        self._next = float("-inf")
+
+    async def turn(self) -> None:
+        # The slot is taken before the first await, so callers keep their order without a lock.
+        now = time.monotonic()
+        start = max(now, self._next)
+        self._next = start + self._gap
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+_dm_spacing = _Spacing(DMS_PER_SECOND)
 
 
 def mentions(user_ids: tuple[int, ...] | list[int]) -> discord.AllowedMentions:
@@ -41,6 +64,7 @@ async def send_direct(bot: LoungeBot, user_id: int, **send: Any) -> discord.Mess
 
     :raises discord.Forbidden: code 50007 when the member's DMs are closed.
     """
+    await _dm_spacing.turn()
     dm = await bot.create_dm(discord.Object(user_id))
     return await bot.pacer.send(dm.id, lambda: dm.send(**send))
 

@@ -48,9 +48,11 @@ EXTENSIONS: tuple[str, ...] = (
 # Only the guilds intent: members and messages come with interactions, so no privileged intent is needed.
 INTENTS = discord.Intents(guilds=True)
 
-# What the invite asks for; README.md lists the same permissions and their integer.
+# What the invite asks for; README.md lists the same permissions and their integer. Manage Events: the bot
+# lists the party in the server's Events (a scheduled event it creates, edits and completes).
 BOT_PERMISSIONS = discord.Permissions(
-    view_channel=True, send_messages=True, embed_links=True, attach_files=True, read_message_history=True
+    view_channel=True, send_messages=True, embed_links=True, attach_files=True, read_message_history=True,
+    manage_events=True,
 )
 INVITE_SCOPES = ("bot", "applications.commands")
 

@@ -3,7 +3,8 @@
 `utc_now()` is the one clock every stored moment comes from, and the project's clock seam. `use_clock`
 swaps in another for a simulated night (the demo plays a whole evening in a minute, on the story's own
 clock); `travel()` moves the time forward so a test can cross the 24 hours before a party in a moment,
-and whatever waits on the clock (the reminder scheduler) subscribes with `on_travel()` to look again.
+and whatever waits on the clock (the reminder scheduler) subscribes with `on_travel()` to look again. A
+clock given to `use_clock` that jumps (the demo's story) calls `jumped()` so the subscribers look again too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ def travel(delta: timedelta) -> None:
     """Moves the clock by `delta` for this process (tests and the demo only) and tells the subscribers."""
     global _offset
     _offset += delta
+    jumped()
+
+
+def jumped() -> None:
+    """Tells the subscribers the time jumped (`travel`, or a clock given to `use_clock` moving on)."""
     for callback in list(_travellers):
         callback()
 

@@ -43,6 +43,14 @@ class KeptPayment:
 
 
 @dataclass(frozen=True)
+class KeptPrediction:
+    party: str
+    category: str
+    nominee: str
+    display_name: str
+
+
+@dataclass(frozen=True)
 class KeptEntry:
     """Anything else tied to the member's id: a nomination, dues, an arrival, a bottle, a hosting."""
 
@@ -56,10 +64,14 @@ class MemberData:
     pledges: tuple[KeptPledge, ...]
     payments: tuple[KeptPayment, ...]
     other: tuple[KeptEntry, ...]
+    predictions: tuple[KeptPrediction, ...] = ()
+    # The parties the member asked for no reminder DMs about.
+    reminders_off: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.rsvps or self.pledges or self.payments or self.other)
+        kept = (self.rsvps, self.pledges, self.payments, self.other, self.predictions, self.reminders_off)
+        return not any(kept)
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,18 @@ class PrivacyStore:
             "ORDER BY pid",
             (user_id,) * 5,
         )
+        predictions = await db.fetch_all(
+            "SELECT p.name AS party, c.name AS category, n.name AS nominee, x.display_name "
+            "FROM predictions x JOIN parties p ON p.id = x.party_id "
+            "JOIN categories c ON c.id = x.category_id JOIN nominees n ON n.id = x.nominee_id "
+            "WHERE x.user_id = ? ORDER BY p.id, c.id",
+            (user_id,),
+        )
+        reminders_off = await db.fetch_all(
+            "SELECT p.name FROM reminder_optouts o JOIN parties p ON p.id = o.party_id "
+            "WHERE o.user_id = ? ORDER BY p.id",
+            (user_id,),
+        )
         return MemberData(
             rsvps=tuple(
                 KeptRsvp(r["party"], r["status"], r["plus_ones"], r["note"], r["display_name"]) for r in rsvps
@@ -124,6 +148,11 @@ class PrivacyStore:
                 KeptPayment(r["party"], r["amount_cents"], r["note"], bool(r["void"])) for r in payments
             ),
             other=tuple(KeptEntry(r["party"], r["what"]) for r in other),
+            predictions=tuple(
+                KeptPrediction(r["party"], r["category"], r["nominee"], r["display_name"])
+                for r in predictions
+            ),
+            reminders_off=tuple(r[0] for r in reminders_off),
         )
 
     async def forget(self, user_id: int) -> Forgotten:

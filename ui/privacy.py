@@ -24,7 +24,9 @@ def _inert(text: str) -> str:
 def privacy_embed(data: MemberData) -> discord.Embed:
     embed = discord.Embed(title="What Losers Lounge keeps about you", colour=LOUNGE_GOLD)
     if data.empty:
-        embed.description = "Nothing: no RSVP, pledge, payment, nomination or door record has your id."
+        embed.description = (
+            "Nothing: no RSVP, pledge, payment, prediction, nomination or door record has your id."
+        )
         return embed
     embed.description = KEPT_FOR
     sections = [
@@ -44,6 +46,11 @@ def privacy_embed(data: MemberData) -> discord.Embed:
             + (f", note “{_inert(p.note)}”" if p.note else "")
             for p in data.payments
         ]),
+        ("Predictions", [
+            f"{_inert(p.party)}: {_inert(p.nominee)} for {_inert(p.category)}, as “{_inert(p.display_name)}”"
+            for p in data.predictions
+        ]),
+        ("Reminder DMs turned off", [_inert(party) for party in data.reminders_off]),
         ("Also under your id", [f"{_inert(e.party)}: {_inert(e.what)}" for e in data.other]),
     ]
     for name, lines in sections:

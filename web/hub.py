@@ -23,8 +23,9 @@ from web.snapshot import read_snapshot
 
 log = logging.getLogger(__name__)
 
-# BALLOT too: the page counts the categories ("3 of 26 announced").
-SHOWN_TOPICS = frozenset({Topic.MONEY, Topic.RESULTS, Topic.PARTY, Topic.BALLOT})
+# BALLOT too: the page counts the categories ("3 of 26 announced"); PREDICTIONS: a pick can change who
+# leads (ties go to who finished their ballot first).
+SHOWN_TOPICS = frozenset({Topic.MONEY, Topic.RESULTS, Topic.PARTY, Topic.BALLOT, Topic.PREDICTIONS})
 # A change reaches open pages within a second: the first change of a burst at once, then at most 4 a second.
 SPACING = 0.25
 # Bytes a viewer may leave unread (some 20 snapshots); below aiohttp's 64 KiB, where writes would wait.

@@ -12,8 +12,10 @@ from datetime import datetime
 
 from rules.fundraising import milestone_cents, next_milestone, progress_percent
 from rules.money import format_cents
+from rules.predictions import best_predictors
 from storage import Storage
 from storage.fundraising import CounterFigures
+from storage.predictions import Leaderboard
 
 NEWEST_PLEDGES = 6
 LATEST_RESULTS = 4
@@ -55,7 +57,7 @@ class Snapshot:
     categories: int
     ratio: str
     milestone: str | None
-    # The predictions leader, once the predictions feature exists; the page hides the slot while None.
+    # Who leads the predictions game ("amy: 3 of 4 right"); None, and the slot hidden, until someone scores.
     leader: str | None = None
 
     def to_json(self) -> str:
@@ -69,6 +71,15 @@ def clip(text: str, limit: int) -> str:
 async def money_figures(store: Storage, party_id: int) -> CounterFigures:
     """The one place the screen reads money, so "raised" follows whatever the ledger says it is."""
     return await store.fundraising.counter_figures(party_id, newest=NEWEST_PLEDGES)
+
+
+def leader_line(board: Leaderboard) -> str | None:
+    """The first-ranked predictors (all of them when tied) and their score, once anyone guessed right."""
+    best = best_predictors(board.standings)
+    if not best:
+        return None
+    names = ", ".join(clip(board.names.get(s.user_id, "a guest"), NAME_MAX) for s in best)
+    return f"{names}: {best[0].correct} of {board.decided} right"
 
 
 def milestone_line(raised_cents: int, goal_cents: int | None) -> str | None:
@@ -90,6 +101,7 @@ async def read_snapshot(store: Storage, party_id: int) -> Snapshot | None:
     tally = await store.results.tally(party_id)
     results = await store.results.live_results(party_id)
     latest = sorted(results, key=lambda r: _newest_first(r.announced_at, r.id))[:LATEST_RESULTS]
+    board = await store.predictions.leaderboard(party_id)
     raised = money.money.raised_cents
     goal = party.goal_cents
     return Snapshot(
@@ -120,6 +132,7 @@ async def read_snapshot(store: Storage, party_id: int) -> Snapshot | None:
         categories=tally.total,
         ratio=tally.ratio_text,
         milestone=milestone_line(raised, goal),
+        leader=leader_line(board),
     )
 
 

@@ -100,6 +100,18 @@ async def test_the_demo_plays_the_night_and_its_figures_are_the_databases(tmp_pa
     assert "Theo › /void pledge" in text  # the troll's million, corrected
     assert "edited “Losers Lounge: 65th Emmys: the fundraiser”" in text
     assert "Goal reached!" in text
+    # An hour before the show, one reminder: a DM to each guest going or maybe, and one mention in
+    # #results for the guest whose DMs are closed, pinging her alone.
+    reminders = re.findall(r"^.*reminder: Losers Lounge: 65th Emmys starts .*$", text, re.M)
+    assert len(reminders) == 2, reminders
+    assert "#DM with Alex" in reminders[0] and "#results" in reminders[1]
+    assert "@Kit reminder:" in reminders[1] and " ago " not in reminders[1]  # told before the start
+    db_file = sqlite3.connect(report.database)
+    try:
+        decided = db_file.execute("SELECT minutes_before, outcome FROM reminders ORDER BY due_at").fetchall()
+    finally:
+        db_file.close()
+    assert decided == [(1440, "skipped"), (60, "sent")]
     # A dozen guests predicted: each announcement's count is the database's, and so is the toast.
     counts = [tuple(map(int, m)) for m in re.findall(r"Predictions: (\d+) of (\d+) guessed", text)]
     db_file = sqlite3.connect(report.database)

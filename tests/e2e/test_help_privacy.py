@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -144,3 +148,61 @@ async def test_privacy_forget_erases_the_callers_words_keeps_the_money_and_touch
 
     stranger = await sb.slash(lounge.guests[3], lounge.channel, "privacy forget")
     assert stranger.content == "There was nothing to forget: no RSVP, pledge or payment has your id."
+
+
+def hold_write_lock(path: str, seconds: float, holding: threading.Event) -> None:
+    """Another process's writer (a backup, say) holding the database for `seconds`."""
+    connection = sqlite3.connect(path, timeout=10, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        holding.set()
+        time.sleep(seconds)
+        connection.execute("ROLLBACK")
+    finally:
+        connection.close()
+
+
+async def test_privacy_show_lists_predictions_and_reminder_opt_outs_and_forget_survives_a_stall(
+    lounge: Lounge,
+) -> None:
+    sb = lounge.sb
+    amy, bob = lounge.guests[:2]
+    r = await sb.slash(lounge.host, lounge.channel, "party create", name="Stalled night")
+    assert r.error is None
+    r = await sb.slash(
+        lounge.host, lounge.channel, "category add", name="Drama", nominees="Mad Men, Homeland"
+    )
+    assert r.error is None
+    r = await sb.slash(amy, lounge.channel, "rsvp", status="going", note="see you there", reminders=False)
+    assert r.error is None
+    ballot = await sb.slash(amy, lounge.channel, "predict")
+    assert ballot.message_record is not None, ballot.text
+    [menu] = [c for row in ballot.message_record.components for c in row["components"] if c["type"] == 3]
+    [homeland] = [o["value"] for o in menu["options"] if o["label"] == "Homeland"]
+    r = await sb.select(amy, ballot.message_record, menu["custom_id"], [homeland])
+    assert r.error is None, r.text
+
+    shown = await sb.slash(amy, lounge.channel, "privacy show")
+    fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+    assert fields["Predictions (1)"] == "Stalled night: Homeland for Drama, as “amy”", fields
+    assert fields["Reminder DMs turned off (1)"] == "Stalled night"
+    other = await sb.slash(bob, lounge.channel, "privacy show")
+    assert "Homeland" not in str(other.embeds[0]) and "Stalled night" not in str(other.embeds[0])
+
+    holding = threading.Event()
+    holder = asyncio.create_task(
+        asyncio.to_thread(hold_write_lock, str(lounge.runner.database_path), 4.0, holding)
+    )
+    await sb.wait_until(holding.is_set, 5, "the other connection to hold the write lock")
+    r = await sb.slash(amy, lounge.channel, "privacy forget", timeout=20)
+    await holder
+    # Deferred privately while it waited, then answered: not left on "thinking…".
+    assert r.error is None and r.ephemeral, r.error
+    assert r.content == "Done. I erased 1 RSVP and your notes.", r.content
+    assert await lounge.store.database.fetch_value(
+        "SELECT count(*) FROM rsvps WHERE user_id = ?", (amy.id,)
+    ) == 0
+    # Forgotten: no opt-out left, the pick kept for the leaderboard under “former guest”.
+    shown = await sb.slash(amy, lounge.channel, "privacy show")
+    fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+    assert fields == {"Predictions (1)": "Stalled night: Homeland for Drama, as “former guest”"}, fields

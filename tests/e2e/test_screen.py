@@ -144,9 +144,18 @@ async def test_hostile_names_come_out_as_text(lounge: Lounge, http: aiohttp.Clie
     ballot = f"category,nominee,member_id\nBest Drama,{HOSTILE},\nBest Drama,Nice Show,\n".encode()
     r = await sb.slash(lounge.host, lounge.channel, "category import", file=Attachment("b.csv", ballot))
     assert r.error is None and "1 categor" in r.content, r.content
+    # The villain predicts their own show: the announcement below scores it and makes them the leader.
+    r = await sb.slash(villain, lounge.channel, "rsvp", status="going")
+    assert r.error is None, r.content
+    ballot = await sb.slash(villain, lounge.channel, "predict")
+    assert ballot.message_record is not None, ballot.text
+    [menu] = [c for row in ballot.message_record.components for c in row["components"] if c["type"] == 3]
+    [mine] = [o["value"] for o in menu["options"] if "img" in o["label"]]
+    r = await sb.select(villain, ballot.message_record, menu["custom_id"], [mine])
+    assert r.error is None, r.text
     link = await screen_link(lounge)
     async with EventStream(http, link + "/events") as stream:
-        await stream.next()
+        assert (await stream.next())["leader"] is None  # nobody has guessed right yet
         r = await sb.slash(villain, lounge.channel, "pledge", amount="66", note=HOSTILE)
         assert r.error is None, r.content
         categories = await sb.autocomplete(
@@ -161,7 +170,8 @@ async def test_hostile_names_come_out_as_text(lounge: Lounge, http: aiohttp.Clie
             category=categories[0]["value"], winner=winners[0]["value"],
         )
         assert r.error is None, r.content
-        shown = await stream.until(lambda s: bool(s["results"]) and s["pledges"] == 1)
+        shown = await stream.until(lambda s: bool(s["results"]) and s["pledges"] == 1 and bool(s["leader"]))
+    assert shown["leader"] == f"{HOSTILE}: 1 of 1 right"
     # In the stream the names are plain data (the page's script only ever sets textContent) ...
     assert shown["newest"][0]["name"] == HOSTILE and shown["newest"][0]["note"] == HOSTILE
     assert shown["results"] == [{"category": "Best Drama", "winner": HOSTILE}]
@@ -170,7 +180,7 @@ async def test_hostile_names_come_out_as_text(lounge: Lounge, http: aiohttp.Clie
     async with http.get(link) as response:
         html = await response.text()
     assert HOSTILE not in html and "<img" not in html
-    assert html.count(ESCAPED) == 3  # the donor, their note, the winner
+    assert html.count(ESCAPED) == 4  # the donor, their note, the winner, the predictions leader
 
 
 async def test_an_open_page_follows_the_bot_through_a_restart(
