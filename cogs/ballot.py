@@ -23,10 +23,10 @@ from rules.ballot_csv import (
     NAME_MAX,
     MentionedMember,
     NomineeEntry,
-    line_refusal,
     parse_ballot_csv,
     split_nominees,
 )
+from rules.errors import ImportLineRefused, NotAServerMember
 from rules.text import clean_name, excerpt, inert
 from storage import Party
 from storage.ballot import Category, NewNominee
@@ -163,7 +163,7 @@ class CategoryCog(commands.GroupCog, group_name="category", group_description="T
             if member_id in checked:
                 continue
             if await _member(interaction, member_id) is None:
-                raise line_refusal(line, f"member_id {member_id} isn't a member of this server.")
+                raise ImportLineRefused(line, NotAServerMember(member_id))
             checked.add(member_id)
 
 

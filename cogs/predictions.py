@@ -21,13 +21,15 @@ from lounge.guards import guild_id_of, manages_server, open_party, require_host,
 from lounge.replies import report_error, send_reply, update_message
 from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
+from rules.errors import NotAGuest, PredictionsOff
 from rules.hosts import is_host
-from rules.predictions import NOT_A_GUEST, PREDICTIONS_OFF, LockChange, parse_lock
+from rules.predictions import LockChange, parse_lock
 from rules.text import clean_name
 from rules.times import discord_timestamp, parse_timezone
 from storage import Party, Storage
 from storage.clock import utc_now
-from storage.predictions import FOREIGN_MENU, PredictionSettings
+from storage.errors import ForeignMenu
+from storage.predictions import PredictionSettings
 from ui.custom_ids import BALLOT_PAGE_TEMPLATE, PICK_TEMPLATE
 from ui.predictions import (
     ballot_page,
@@ -91,7 +93,7 @@ async def _own_party(interaction: discord.Interaction[LoungeBot], party_id: int)
     """The party a menu or button belongs to, if it is this guild's open one. :raises Refusal: otherwise."""
     party = await interaction.client.store.parties.get(party_id)
     if party is None or party.guild_id != guild_id_of(interaction):
-        raise Refusal(FOREIGN_MENU)
+        raise ForeignMenu()
     if not party.is_open:
         raise Refusal(f"{party.name} is closed: its predictions are kept as they were.")
     return party
@@ -219,10 +221,10 @@ class PredictionsCog(commands.Cog):
         store = self.bot.store
         settings = await store.predictions.settings(party.id)
         if not settings.enabled:
-            raise Refusal(PREDICTIONS_OFF)
+            raise PredictionsOff()
         rsvp = await store.rsvps.get(party.id, interaction.user.id)
         if (rsvp is None or rsvp.status == "not_going") and not await _is_host(interaction, party):
-            raise Refusal(NOT_A_GUEST)
+            raise NotAGuest()
         if settings.locked(utc_now()):
             picks = await store.predictions.picks_of(party.id, interaction.user.id)
             embed = own_ballot(party, await store.ballot.ballot(party.id), picks)

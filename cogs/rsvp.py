@@ -22,7 +22,8 @@ from rules import Refusal
 from rules.admission import MAX_PLUS_ONES, check_plus_ones
 from rules.text import clean_name, clean_note
 from storage import Party
-from storage.rsvps import RSVPS_CLOSED, Status
+from storage.errors import RsvpsClosed
+from storage.rsvps import Status
 from ui.custom_ids import RSVP_TEMPLATE
 from ui.invitation import promotion_message, rsvp_button, rsvp_reply
 from ui.reminders import reminders_note
@@ -71,12 +72,14 @@ async def _party_for_rsvp(interaction: discord.Interaction[LoungeBot], party_id:
     if party_id is not None and (party is None or party.id != party_id):
         old = await store.parties.get(party_id)
         if old is not None and old.guild_id == guild_id and not old.is_open:
-            raise Refusal(RSVPS_CLOSED)
+            raise RsvpsClosed()
         raise Refusal(
             "This invitation isn't for this server's open party. Use /rsvp to answer the current one."
         )
     if party is None:
-        raise Refusal(RSVPS_CLOSED if await store.parties.latest_party(guild_id) else NO_PARTY)
+        if await store.parties.latest_party(guild_id):
+            raise RsvpsClosed()
+        raise Refusal(NO_PARTY)
     return party
 
 

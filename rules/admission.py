@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rules.refusal import Refusal
+from rules.errors import CapacityOutOfRange, NoRoom, PlusOnesOutOfRange
 
 MAX_PLUS_ONES = 5
 MAX_CAPACITY = 10_000
@@ -23,14 +23,14 @@ MAX_CAPACITY = 10_000
 def check_capacity(capacity: int) -> int:
     """:raises Refusal: not 1 to MAX_CAPACITY guests (Discord's own limits can be bypassed by a client)."""
     if not 1 <= capacity <= MAX_CAPACITY:
-        raise Refusal(f"The capacity is a number of guests from 1 to {MAX_CAPACITY:,}, plus-ones included.")
+        raise CapacityOutOfRange()
     return capacity
 
 
 def check_plus_ones(plus_ones: int) -> int:
     """:raises Refusal: not 0 to MAX_PLUS_ONES."""
     if not 0 <= plus_ones <= MAX_PLUS_ONES:
-        raise Refusal(f"You can bring 0 to {MAX_PLUS_ONES} plus-ones.")
+        raise PlusOnesOutOfRange()
     return plus_ones
 
 
@@ -103,7 +103,7 @@ def decide(standing: Standing, member_id: int, plus_ones: int | None) -> Decisio
         claim = Claim(member_id, plus_ones)
         if before is not None:
             if claim.heads > before.heads and not _fits(capacity, confirmed_heads, claim.heads):
-                raise Refusal(_no_room_for(claim, before, capacity, confirmed_heads))
+                raise _no_room_for(claim, before, capacity, confirmed_heads)
             member_confirmed = True
             confirmed_heads += claim.heads
         elif waiting_at is not None:
@@ -147,17 +147,9 @@ def _fits(capacity: int | None, confirmed_heads: int, claim_heads: int) -> bool:
     return capacity is None or confirmed_heads + claim_heads <= capacity
 
 
-def _no_room_for(claim: Claim, before: Claim, capacity: int | None, others_heads: int) -> str:
+def _no_room_for(claim: Claim, before: Claim, capacity: int | None, others_heads: int) -> NoRoom:
     assert capacity is not None
     free = max(capacity - others_heads - before.heads, 0)
     # The most they can bring: what fits, and never fewer than they already have a place for.
     most = max(capacity - others_heads - 1, before.plus_ones)
-    room = "The party is full" if free == 0 else f"Only {_count(free, 'place')} left"
-    return (
-        f"{room}, so you can bring at most {_count(most, 'plus-one')}, not {claim.plus_ones}. "
-        "Your place and your RSVP are unchanged."
-    )
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+    return NoRoom(free, most, claim.plus_ones)

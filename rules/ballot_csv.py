@@ -16,8 +16,25 @@ import io
 import re
 from dataclasses import dataclass
 
+from rules.errors import (
+    BadMemberId,
+    ColumnTwice,
+    EmptyFile,
+    FileTooBig,
+    ImportLineRefused,
+    MissingColumn,
+    NoHeader,
+    NomineeTwiceInFile,
+    NoNominees,
+    NotCsv,
+    NotUtf8,
+    RoleNominee,
+    TooManyNominees,
+    TooManyValues,
+    UnknownColumn,
+)
 from rules.refusal import Refusal
-from rules.text import clean_name, excerpt, name_key
+from rules.text import clean_name, name_key
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
@@ -25,7 +42,6 @@ NAME_MAX = 100
 COLUMNS = ("category", "nominee", "member_id")
 REQUIRED_COLUMNS = ("category", "nominee")
 
-NOTHING_IMPORTED = "Nothing was imported."
 HEADER_EXAMPLE = "category,nominee,member_id"
 
 # Discord ids are 64-bit snowflakes; anything longer cannot be one (and would overflow SQLite).
@@ -63,11 +79,6 @@ class MentionedMember:
 NomineeEntry = NamedNominee | MentionedMember
 
 
-def line_refusal(line: int, reason: str) -> Refusal:
-    """The refusal of a whole import because of one line."""
-    return Refusal(f"Line {line:,}: {reason} {NOTHING_IMPORTED}")
-
-
 def _line_at(data: bytes, offset: int) -> int:
     """The 1-based line holding byte `offset`; \\n, \\r\\n and a lone \\r end lines, as for csv."""
     before = data[:offset]
@@ -77,38 +88,27 @@ def _line_at(data: bytes, offset: int) -> int:
 
 def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise line_refusal(
-            _line_at(data, MAX_BYTES),
-            f"the file passes 1 MiB here (it is {len(data) / MAX_BYTES:.1f} MiB), and the most is 1 MiB. "
-            "Split it into smaller files.",
-        )
+        raise ImportLineRefused(_line_at(data, MAX_BYTES), FileTooBig(len(data), MAX_BYTES))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise line_refusal(
-            _line_at(data, exc.start),
-            "this isn't UTF-8 text. Save the file as “CSV UTF-8” and try again.",
-        ) from None
+        raise ImportLineRefused(_line_at(data, exc.start), NotUtf8()) from None
 
 
 def _read_header(record: list[str]) -> dict[str, int]:
     names = [field.strip().casefold() for field in record]
     if not any(names):
-        raise line_refusal(1, f"the first line must be the header `{HEADER_EXAMPLE}`.")
+        raise ImportLineRefused(1, NoHeader())
     positions: dict[str, int] = {}
     for index, name in enumerate(names):
         if name not in COLUMNS:
-            raise line_refusal(
-                1,
-                f"unknown column “{excerpt(record[index])}”. The header is `{HEADER_EXAMPLE}` "
-                "(member_id may be left out).",
-            )
+            raise ImportLineRefused(1, UnknownColumn(record[index]))
         if name in positions:
-            raise line_refusal(1, f"the column “{name}” appears twice.")
+            raise ImportLineRefused(1, ColumnTwice(name))
         positions[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
-        raise line_refusal(1, f"the header has no “{missing[0]}” column. It should be `{HEADER_EXAMPLE}`.")
+        raise ImportLineRefused(1, MissingColumn(missing[0]))
     return positions
 
 
@@ -119,20 +119,13 @@ def parse_member_id(text: str) -> int | None:
         return None
     found = _MEMBER_ID.fullmatch(stripped)
     if found is None or int(found.group(1)) == 0 or int(found.group(1)) > _SNOWFLAKE_MAX:
-        raise Refusal(
-            f"member_id “{excerpt(stripped)}” isn't a Discord member id. Use the member's numeric id "
-            "(User Settings → Advanced → Developer Mode, then Copy User ID), or leave it empty."
-        )
+        raise BadMemberId(stripped)
     return int(found.group(1))
 
 
 def _read_row(line: int, record: list[str], columns: dict[str, int]) -> BallotRow:
     if len(record) > len(columns):
-        raise line_refusal(
-            line,
-            f"{len(record)} values where the header has {len(columns)}. Put names with commas in "
-            '"double quotes".',
-        )
+        raise ImportLineRefused(line, TooManyValues(len(record), len(columns)))
     values = {name: record[index] if index < len(record) else "" for name, index in columns.items()}
     try:
         category = clean_name(values["category"], what="category name", max_length=NAME_MAX)
@@ -146,7 +139,7 @@ def _read_row(line: int, record: list[str], columns: dict[str, int]) -> BallotRo
             )
         )
     except Refusal as refusal:
-        raise line_refusal(line, refusal.message) from None
+        raise ImportLineRefused(line, refusal) from None
     return BallotRow(line=line, category=category, nominee=nominee, member_ids=member_ids)
 
 
@@ -164,29 +157,22 @@ def parse_ballot_csv(data: bytes) -> list[BallotRow]:
                 columns = _read_header(record)
             elif any(field.strip() for field in record):
                 if len(rows) == MAX_ROWS:
-                    raise line_refusal(
-                        line, f"the file has more than {MAX_ROWS:,} nominees. Split it into smaller files."
-                    )
+                    raise ImportLineRefused(line, TooManyNominees(MAX_ROWS))
                 row = _read_row(line, record, columns)
                 pair = (name_key(row.category), name_key(row.nominee))
                 if pair in first_seen:
-                    raise line_refusal(
-                        line,
-                        f"“{excerpt(row.nominee)}” is already a nominee in “{excerpt(row.category)}” "
-                        f"on line {first_seen[pair]:,}.",
-                    )
+                    twice = NomineeTwiceInFile(row.nominee, row.category, first_seen[pair])
+                    raise ImportLineRefused(line, twice)
                 first_seen[pair] = line
                 rows.append(row)
             # A quoted field may span lines: the next record starts after the last line this one used.
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise line_refusal(line, f"this isn't valid CSV ({exc}). Check the quotes on this line.") from None
+        raise ImportLineRefused(line, NotCsv(str(exc))) from None
     if columns is None:
-        raise line_refusal(1, f"the file is empty. Its first line must be the header `{HEADER_EXAMPLE}`.")
+        raise ImportLineRefused(1, EmptyFile())
     if not rows:
-        raise line_refusal(
-            2, "the file has a header but no nominees. Add lines like `Outstanding Drama Series,Mad Men,`."
-        )
+        raise ImportLineRefused(2, NoNominees())
     return rows
 
 
@@ -206,7 +192,7 @@ def split_nominees(text: str | None) -> list[NomineeEntry]:
         if mention is not None:
             entries.append(MentionedMember(int(mention.group(1))))
         elif _ROLE_MENTION.fullmatch(stripped):
-            raise Refusal("A role can't be a nominee: list names or mention members.")
+            raise RoleNominee()
         else:
             entries.append(NamedNominee(clean_name(stripped, what="nominee name", max_length=NAME_MAX)))
     return entries

@@ -11,8 +11,7 @@ digits outside ASCII, and anything over the limit.
 
 import re
 
-from rules.refusal import Refusal
-from rules.text import excerpt
+from rules.errors import AmountOverLimit, NoAmount, NotAnAmount, ZeroAmount
 
 MAX_PLEDGE_CENTS = 100_000_000
 
@@ -39,32 +38,23 @@ def format_cents(cents: int) -> str:
     return f"{sign}${dollars:,}"
 
 
-def _accepted(limit_cents: int) -> str:
-    return (
-        f"Use a positive amount up to {format_cents(limit_cents)} with at most two decimals, "
-        "like 50, $1,000 or 12.50."
-    )
-
-
 def parse_amount(text: str, *, limit_cents: int = MAX_PLEDGE_CENTS) -> int:
     """Return the typed amount in cents, or refuse it saying what is accepted."""
     stripped = text.strip()
     if not stripped:
-        raise Refusal(f"Enter an amount. {_accepted(limit_cents)}")
+        raise NoAmount(limit_cents)
     match = _AMOUNT.fullmatch(stripped)
     if match is None or (match["whole"] is None and match["fraction"] is None):
-        raise Refusal(f"“{excerpt(stripped)}” isn't an amount. {_accepted(limit_cents)}")
+        raise NotAnAmount(stripped, limit_cents)
 
     whole = (match["whole"] or "0").replace(",", "").lstrip("0") or "0"
     if len(whole) > _MAX_WHOLE_DIGITS:
-        raise Refusal(f"That's more than the most one amount can be, {format_cents(limit_cents)}.")
+        raise AmountOverLimit(None, limit_cents)
     # "12.5" is twelve dollars fifty, not five cents.
     cents = int(whole) * 100 + int((match["fraction"] or "0").ljust(2, "0"))
 
     if cents == 0:
-        raise Refusal(f"The amount has to be more than $0. {_accepted(limit_cents)}")
+        raise ZeroAmount(limit_cents)
     if cents > limit_cents:
-        raise Refusal(
-            f"{format_cents(cents)} is more than the most one amount can be, {format_cents(limit_cents)}."
-        )
+        raise AmountOverLimit(cents, limit_cents)
     return cents

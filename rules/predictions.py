@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from rules.errors import (
+    CategoryDecided,
+    NotAGuest,
+    PredictionsClosed,
+    PredictionsLocked,
+    PredictionsOff,
+    RuleRefusal,
+    UnreadableLock,
+)
 from rules.refusal import Refusal
 from rules.times import parse_start
-
-PREDICTIONS_OFF = (
-    "Predictions are off for this party. A host can turn them on with /party edit predictions:True."
-)
-NOT_A_GUEST = (
-    "Predictions are for the party's guests: answer the invitation (or /rsvp going or maybe) first, "
-    "then run /predict."
-)
-LOCK_FORMS = "Give the lock as YYYY-MM-DD HH:MM in the party's time zone, “now”, or “off” to remove it."
 
 
 @dataclass(frozen=True)
@@ -58,21 +58,18 @@ class PickGate:
     decided_winner: str | None  # the live winner's name, when the category is already announced
 
 
-def pick_refusal(gate: PickGate) -> str | None:
+def pick_refusal(gate: PickGate) -> RuleRefusal | None:
     """Why this pick is refused, or None when it may be saved."""
     if not gate.party_open:
-        return "The party is closed: its predictions are kept as they were."
+        return PredictionsClosed()
     if not gate.enabled:
-        return PREDICTIONS_OFF
+        return PredictionsOff()
     if not gate.is_guest:
-        return NOT_A_GUEST
+        return NotAGuest()
     if gate.decided_winner is not None:
-        return (
-            f"Too late: {gate.category_name} was already announced ({gate.decided_winner} won). "
-            "Your pick there stays as it was; /predict shows the categories still open."
-        )
+        return CategoryDecided(gate.category_name, gate.decided_winner)
     if gate.locks_at is not None and gate.now >= gate.locks_at:
-        return "Predictions are locked: the host closed the ballot, so picks can no longer change."
+        return PredictionsLocked()
     return None
 
 
@@ -144,4 +141,4 @@ def parse_lock(text: str, tz: ZoneInfo, now: datetime) -> LockChange:
     try:
         return LockChange(parse_start(text, tz))
     except Refusal:
-        raise Refusal(LOCK_FORMS) from None
+        raise UnreadableLock() from None

@@ -10,31 +10,26 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from rules.refusal import Refusal
-from rules.text import excerpt
+from rules.errors import ReminderAtStart, ReminderTooEarly, TooManyReminders, UnreadableReminder
 
 DEFAULT_MINUTES_BEFORE: tuple[int, ...] = (24 * 60, 60)
 MAX_REMINDERS = 3
 MAX_MINUTES_BEFORE = 14 * 24 * 60
 OFF = "off"
 
-_FORMS = (
-    'Use up to 3 durations separated by commas, like "24h, 1h", "90m" or "2h 30m" (d, h and m; '
-    'at most 14 days), or "off" for no reminders.'
-)
 _DURATION = re.compile(r"(?:([0-9]{1,5}) *d)? *(?:([0-9]{1,5}) *h)? *(?:([0-9]{1,6}) *m)?", re.ASCII)
 
 
 def _minutes(part: str, typed: str) -> int:
     match = _DURATION.fullmatch(part.strip().lower())
     if not part.strip() or match is None:
-        raise Refusal(f"“{excerpt(typed)}” isn't a reminder time I can read. {_FORMS}")
+        raise UnreadableReminder(typed)
     days, hours, minutes = (int(group or 0) for group in match.groups())
     total = days * 24 * 60 + hours * 60 + minutes
     if total <= 0:
-        raise Refusal(f"A reminder has to come before the start, not at it. {_FORMS}")
+        raise ReminderAtStart()
     if total > MAX_MINUTES_BEFORE:
-        raise Refusal(f"“{excerpt(part.strip())}” is more than 14 days before the start. {_FORMS}")
+        raise ReminderTooEarly(part.strip(), MAX_MINUTES_BEFORE // (24 * 60))
     return total
 
 
@@ -48,7 +43,7 @@ def parse_before(typed: str) -> tuple[int, ...]:
         return ()
     parts = text.split(",")
     if len(parts) > MAX_REMINDERS:
-        raise Refusal(f"At most {MAX_REMINDERS} reminders. {_FORMS}")
+        raise TooManyReminders(MAX_REMINDERS)
     return tuple(sorted({_minutes(part, typed) for part in parts}, reverse=True))
 
 

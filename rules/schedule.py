@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from rules.refusal import Refusal
-from rules.text import excerpt
+from rules.errors import EndWithoutStart, StartPassed
 from rules.times import DEFAULT_TIMEZONE, likely_meant, parse_end, parse_start, parse_timezone
 
 # A start this recent is a party already under way (set up late, mid-show), not a wrong date.
@@ -36,7 +35,7 @@ def plan_schedule(
     A typed start more than `UNDER_WAY` in the past is refused with the date probably meant, unless the
     party being edited has already begun: then the host is correcting the night as it happens.
 
-    :raises Refusal: a time or zone is malformed, a start is in the past, or an end comes without a start.
+    :raises RuleRefusal: a time or zone is malformed, a start is in the past, or an end comes without a start.
     """
     current = current or Schedule()
     zone = parse_timezone(timezone if timezone is not None else current.timezone)
@@ -59,7 +58,7 @@ def plan_schedule(
 
     if ends is not None:
         if starts_at is None:
-            raise Refusal("Set when the party starts (`starts`) before when it ends.")
+            raise EndWithoutStart()
         ends_at: datetime | None = parse_end(ends, starts_at, zone)
     elif length is not None and starts_at is not None:
         ends_at = starts_at + length
@@ -70,8 +69,4 @@ def plan_schedule(
 
 def _refuse_past(typed: str, starts_at: datetime, zone: ZoneInfo, now: datetime) -> None:
     meant = likely_meant(starts_at, zone, now)
-    hint = f" Did you mean {meant.astimezone(zone):%Y-%m-%d %H:%M}?" if meant is not None else ""
-    raise Refusal(
-        f"The start, {excerpt(typed)}, has already passed ({zone.key} time).{hint} "
-        "Give a start that is still ahead."
-    )
+    raise StartPassed(typed, zone.key, meant.astimezone(zone) if meant is not None else None)

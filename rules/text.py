@@ -8,7 +8,7 @@ enters any message the bot sends) and the short excerpt used when a reply quotes
 import re
 import unicodedata
 
-from rules.refusal import Refusal
+from rules.errors import EmptyName, NameTooLong, NoteTooLong
 
 ZERO_WIDTH_SPACE = "\u200b"
 
@@ -67,9 +67,9 @@ def clean_name(text: str, *, what: str = "name", max_length: int = 100) -> str:
     """
     cleaned = _tidy(text)
     if not _has_visible(cleaned):
-        raise Refusal(f"The {what} can't be empty.")
+        raise EmptyName(what)
     if len(cleaned) > max_length:
-        raise Refusal(f"The {what} is too long: {len(cleaned):,} characters, and the most is {max_length:,}.")
+        raise NameTooLong(what, len(cleaned), max_length)
     return cleaned
 
 
@@ -81,7 +81,7 @@ def clean_note(text: str | None, *, max_length: int = 200) -> str | None:
     if not _has_visible(cleaned):
         return None
     if len(cleaned) > max_length:
-        raise Refusal(f"The note is too long: {len(cleaned):,} characters, and the most is {max_length:,}.")
+        raise NoteTooLong(len(cleaned), max_length)
     return cleaned
 
 

@@ -13,8 +13,16 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
-from rules.refusal import Refusal
-from rules.text import excerpt
+from rules.errors import (
+    EndNotAfterStart,
+    NotARealDate,
+    NotARealTime,
+    NotATime,
+    SkippedTime,
+    TimeField,
+    UnknownTimezone,
+    YearOutOfRange,
+)
 
 DEFAULT_TIMEZONE = "UTC"
 
@@ -26,10 +34,6 @@ _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})", re.ASCII)
 # datetime's year 9999 ceiling, and no one plans a party further out.
 _FIRST_YEAR = 1970
 _LAST_YEAR = 2999
-
-_TIMEZONE_EXAMPLE = "Use an IANA time zone name such as America/Los_Angeles, Europe/London or UTC."
-_START_FORM = "Use YYYY-MM-DD HH:MM in 24-hour time, like 2013-09-22 20:00."
-_END_FORM = "Use HH:MM or YYYY-MM-DD HH:MM in 24-hour time, like 01:30 or 2013-09-23 01:30."
 
 
 @functools.cache
@@ -52,7 +56,7 @@ def parse_timezone(name: str | None) -> ZoneInfo:
         return ZoneInfo(DEFAULT_TIMEZONE)
     canonical = _zone_names().get(_zone_key(name))
     if canonical is None:
-        raise Refusal(f"“{excerpt(name)}” isn't a time zone I know. {_TIMEZONE_EXAMPLE}")
+        raise UnknownTimezone(name)
     return ZoneInfo(canonical)
 
 
@@ -74,21 +78,18 @@ def _local_to_utc(day: date, clock: time, tz: ZoneInfo) -> datetime:
     moment = local.astimezone(UTC)
     # A time skipped when clocks spring forward comes back from UTC as a different wall time.
     if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise Refusal(
-            f"{local:%Y-%m-%d %H:%M} doesn't exist in {tz.key}: the clocks skip it when they go "
-            "forward. Pick an earlier or later time."
-        )
+        raise SkippedTime(local, tz.key)
     return moment
 
 
-def _read_clock(hour: str, minute: str, shown: str, form: str) -> time:
+def _read_clock(hour: str, minute: str, shown: str, field: TimeField) -> time:
     try:
         return time(int(hour), int(minute))
     except ValueError:
-        raise Refusal(f"“{excerpt(shown)}” isn't a real time. {form}") from None
+        raise NotARealTime(shown, field) from None
 
 
-def _read_date_time(text: str, tz: ZoneInfo, form: str) -> datetime | None:
+def _read_date_time(text: str, tz: ZoneInfo, field: TimeField) -> datetime | None:
     match = _DATE_TIME.fullmatch(text)
     if match is None:
         return None
@@ -96,18 +97,18 @@ def _read_date_time(text: str, tz: ZoneInfo, form: str) -> datetime | None:
     try:
         day_value = date(int(year), int(month), int(day))
     except ValueError:
-        raise Refusal(f"“{excerpt(text)}” isn't a real date. {form}") from None
+        raise NotARealDate(text, field) from None
     if not _FIRST_YEAR <= day_value.year <= _LAST_YEAR:
-        raise Refusal(f"“{excerpt(text)}” is out of range: use a year from {_FIRST_YEAR} to {_LAST_YEAR}.")
-    return _local_to_utc(day_value, _read_clock(hour, minute, text, form), tz)
+        raise YearOutOfRange(text, _FIRST_YEAR, _LAST_YEAR)
+    return _local_to_utc(day_value, _read_clock(hour, minute, text, field), tz)
 
 
 def parse_start(text: str, tz: ZoneInfo) -> datetime:
     """Return the start typed as ``YYYY-MM-DD HH:MM`` in ``tz``, as an aware UTC datetime."""
     stripped = text.strip()
-    moment = _read_date_time(stripped, tz, _START_FORM)
+    moment = _read_date_time(stripped, tz, "start")
     if moment is None:
-        raise Refusal(f"“{excerpt(stripped)}” isn't a start time. {_START_FORM}")
+        raise NotATime(stripped, "start")
     return moment
 
 
@@ -119,7 +120,7 @@ def likely_meant(start: datetime, tz: ZoneInfo, now: datetime) -> datetime | Non
     for year in range(max(local.year + 1, now.astimezone(tz).year), _LAST_YEAR + 1):
         try:
             moment = _local_to_utc(local.date().replace(year=year), local.time(), tz)
-        except (ValueError, Refusal):  # 29 February, or a time the clocks skip that year
+        except (ValueError, SkippedTime):  # 29 February, or a time the clocks skip that year
             continue
         if moment > now:
             return moment
@@ -133,19 +134,16 @@ def parse_end(text: str, start: datetime, tz: ZoneInfo) -> datetime:
     (a party that ran until 1:30 a.m.). A full date and time must be after the start.
     """
     stripped = text.strip()
-    moment = _read_date_time(stripped, tz, _END_FORM)
+    moment = _read_date_time(stripped, tz, "end")
     if moment is not None:
         if moment <= start:
-            raise Refusal(
-                f"The end, {excerpt(stripped)}, has to be after the start, "
-                f"{start.astimezone(tz):%Y-%m-%d %H:%M}."
-            )
+            raise EndNotAfterStart(stripped, start.astimezone(tz))
         return moment
 
     match = _TIME.fullmatch(stripped)
     if match is None:
-        raise Refusal(f"“{excerpt(stripped)}” isn't an end time. {_END_FORM}")
-    clock = _read_clock(*match.groups(), stripped, _END_FORM)
+        raise NotATime(stripped, "end")
+    clock = _read_clock(*match.groups(), stripped, "end")
     start_local = start.astimezone(tz)
     # Choosing the day by wall clock first means an end after midnight is never checked against a
     # DST gap on the wrong (start's) day.

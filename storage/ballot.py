@@ -16,15 +16,23 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rules import Refusal
-from rules.ballot_csv import BallotRow, line_refusal
-from rules.text import excerpt, name_key
+from rules.ballot_csv import BallotRow
+from rules.text import name_key
 from storage.clock import to_text, utc_now
 from storage.database import Database, Transaction
+from storage.errors import (
+    BallotFrozen,
+    CategoryGone,
+    CategoryHasResult,
+    CategoryNameTaken,
+    ImportNomineeTaken,
+    NomineeGone,
+    NomineeListedTwice,
+    NomineeNameTaken,
+    NomineeWon,
+)
 from storage.interactions import claim_interaction
 
-_PARTY_CLOSED = "The party is closed; its ballot is kept as it was."
-_CATEGORY_GONE = "That category is no longer on the ballot. Run /category list to see what is."
 # Ids typed into an autocomplete option are at most this long: longer digit strings are names.
 _ID_DIGITS_MAX = 19
 
@@ -89,7 +97,7 @@ def _as_id(typed: str) -> int | None:
 async def _require_open(tx: Transaction, party_id: int) -> None:
     row = await tx.fetch_one("SELECT closed_at FROM parties WHERE id = ?", (party_id,))
     if row is None or row["closed_at"] is not None:
-        raise Refusal(_PARTY_CLOSED)
+        raise BallotFrozen()
 
 
 async def _open_category(tx: Transaction, category_id: int) -> Category:
@@ -98,9 +106,9 @@ async def _open_category(tx: Transaction, category_id: int) -> Category:
         (category_id,),
     )
     if row is None:
-        raise Refusal(_CATEGORY_GONE)
+        raise CategoryGone()
     if row["closed_at"] is not None:
-        raise Refusal(_PARTY_CLOSED)
+        raise BallotFrozen()
     return _category(row)
 
 
@@ -194,12 +202,12 @@ class BallotStore:
         """Adds a category at the end of the ballot with its nominees in the given order.
 
         Returns None when this interaction was applied before.
-        :raises Refusal: the party is closed, the name is taken, or a nominee is listed twice.
+        :raises StorageRefusal: the party is closed, the name is taken, or a nominee is listed twice.
         """
         keys = [name_key(nominee.name) for nominee in nominees]
         for index, key in enumerate(keys):
             if key in keys[:index]:
-                raise Refusal(f"“{excerpt(nominees[index].name)}” is listed twice. Nothing was added.")
+                raise NomineeListedTwice(nominees[index].name)
         now = to_text(utc_now())
         async with self._db.transaction() as tx:
             if not await claim_interaction(tx, interaction_id, "category add"):
@@ -210,9 +218,7 @@ class BallotStore:
                 "SELECT name FROM categories WHERE party_id = ? AND name_key = ?", (party_id, key)
             )
             if taken is not None:
-                raise Refusal(
-                    f"“{excerpt(taken['name'])}” is already a category. Add nominees to it with /nominee add."
-                )
+                raise CategoryNameTaken(taken["name"])
             position = await tx.fetch_value(
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM categories WHERE party_id = ?", (party_id,)
             )
@@ -238,7 +244,7 @@ class BallotStore:
         """Removes the category and its nominees; returns what was removed, or None if applied before.
 
         Undone results of the category go with it (there is nothing left for them to describe).
-        :raises Refusal: the party is closed, or the category has a live result.
+        :raises StorageRefusal: the party is closed, or the category has a live result.
         """
         async with self._db.transaction() as tx:
             if not await claim_interaction(tx, interaction_id, "category remove"):
@@ -246,10 +252,7 @@ class BallotStore:
             category = await _open_category(tx, category_id)
             winner = await _live_winner(tx, category_id)
             if winner is not None:
-                raise Refusal(
-                    f"“{excerpt(category.name)}” already has a result ({excerpt(winner['name'])} won). "
-                    "Undo it with /result undo before removing the category."
-                )
+                raise CategoryHasResult(category.name, winner["name"])
             rows = await tx.fetch_all(
                 "SELECT * FROM nominees WHERE category_id = ? ORDER BY position, id", (category_id,)
             )
@@ -262,7 +265,7 @@ class BallotStore:
     ) -> Nominee | None:
         """Adds a nominee at the end of the category; None when this interaction was applied before.
 
-        :raises Refusal: the party is closed, the category is gone, or the name is taken in it.
+        :raises StorageRefusal: the party is closed, the category is gone, or the name is taken in it.
         """
         async with self._db.transaction() as tx:
             if not await claim_interaction(tx, interaction_id, "nominee add"):
@@ -273,9 +276,7 @@ class BallotStore:
                 "SELECT name FROM nominees WHERE category_id = ? AND name_key = ?", (category_id, key)
             )
             if taken is not None:
-                raise Refusal(
-                    f"“{excerpt(taken['name'])}” is already a nominee in “{excerpt(category.name)}”."
-                )
+                raise NomineeNameTaken(taken["name"], category.name)
             position = await tx.fetch_value(
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM nominees WHERE category_id = ?", (category_id,)
             )
@@ -291,22 +292,19 @@ class BallotStore:
     async def remove_nominee(self, nominee_id: int, interaction_id: int) -> Nominee | None:
         """Removes a nominee; returns it, or None when this interaction was applied before.
 
-        :raises Refusal: the party is closed, the nominee is gone, or they are the category's winner.
+        :raises StorageRefusal: the party is closed, the nominee is gone, or they are the category's winner.
         """
         async with self._db.transaction() as tx:
             if not await claim_interaction(tx, interaction_id, "nominee remove"):
                 return None
             row = await tx.fetch_one("SELECT * FROM nominees WHERE id = ?", (nominee_id,))
             if row is None:
-                raise Refusal("That nominee is no longer on the ballot. Run /category list to see who is.")
+                raise NomineeGone()
             nominee = _nominee(row)
             category = await _open_category(tx, nominee.category_id)
             winner = await _live_winner(tx, nominee.category_id)
             if winner is not None and winner["id"] == nominee_id:
-                raise Refusal(
-                    f"{excerpt(nominee.name)} won “{excerpt(category.name)}”. "
-                    "Undo the result with /result undo before removing them."
-                )
+                raise NomineeWon(nominee.name, category.name)
             # Only undone results can still name this nominee; they go with it.
             await tx.execute("DELETE FROM results WHERE nominee_id = ?", (nominee_id,))
             await tx.execute("DELETE FROM nominees WHERE id = ?", (nominee_id,))
@@ -320,7 +318,7 @@ class BallotStore:
         Categories new to the party are added at the end in file order; a category the party already
         has gets the file's nominees added after its own. Returns None when this interaction was
         applied before.
-        :raises Refusal: the party is closed, or a line names a nominee its category already has.
+        :raises StorageRefusal: the party is closed, or a line names a nominee its category already has.
         """
         now = to_text(utc_now())
         async with self._db.transaction() as tx:
@@ -350,11 +348,7 @@ class BallotStore:
                     new_categories.setdefault(category_key, row.category)
                     continue
                 if (category_id, name_key(row.nominee)) in taken:
-                    raise line_refusal(
-                        row.line,
-                        f"“{excerpt(row.nominee)}” is already a nominee in “{excerpt(row.category)}” "
-                        "on the ballot.",
-                    )
+                    raise ImportNomineeTaken(row.line, row.nominee, row.category)
                 extended.add(category_id)
 
             first = await tx.fetch_value(

@@ -130,3 +130,76 @@ class AlreadyApplied(StorageRefusal):
 
 class NoResultToUndo(StorageRefusal):
     pass
+
+
+class BallotFrozen(StorageRefusal):
+    """A ballot change asked of a closed (or missing) party."""
+
+
+class CategoryGone(StorageRefusal):
+    """The category was removed (or never was on the ballot)."""
+
+
+class NomineeGone(StorageRefusal):
+    """The nominee was removed (or never was on the ballot)."""
+
+
+class NomineeListedTwice(StorageRefusal):
+    """The same nominee twice in one /category add."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+class CategoryNameTaken(StorageRefusal):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+class NomineeNameTaken(StorageRefusal):
+    def __init__(self, name: str, category: str) -> None:
+        super().__init__()
+        self.name = name
+        self.category = category
+
+
+class CategoryHasResult(StorageRefusal):
+    """A category with a live result can't be removed."""
+
+    def __init__(self, category: str, winner: str) -> None:
+        super().__init__()
+        self.category = category
+        self.winner = winner
+
+
+class NomineeWon(StorageRefusal):
+    """The category's live winner can't be removed."""
+
+    def __init__(self, nominee: str, category: str) -> None:
+        super().__init__()
+        self.nominee = nominee
+        self.category = category
+
+
+class RsvpsClosed(StorageRefusal):
+    """An RSVP to a closed party."""
+
+
+class ForeignMenu(StorageRefusal):
+    """A predictions menu whose party isn't this guild's (a forged or stale custom_id)."""
+
+
+class PickGone(StorageRefusal):
+    """The category or nominee of a pick left the ballot."""
+
+
+class ImportNomineeTaken(StorageRefusal):
+    """A CSV line names a nominee its category on the ballot already has: the whole import is refused."""
+
+    def __init__(self, line: int, nominee: str, category: str) -> None:
+        super().__init__()
+        self.line = line
+        self.nominee = nominee
+        self.category = category

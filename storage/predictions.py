@@ -11,12 +11,12 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules import Refusal
 from rules.predictions import Guesses, LockChange, Pick, PickGate, Standing, guesses, pick_refusal, standings
 from storage.ballot import BallotCategory, Category, Nominee
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
+from storage.errors import ForeignMenu, PartyFrozen, PickGone
 from storage.interactions import claim_interaction
 
 _PICK_CONTEXT = (
@@ -31,8 +31,6 @@ _PICK_CONTEXT = (
     "(SELECT nominee_id FROM predictions WHERE category_id = :category AND user_id = :user) AS previous "
     "FROM parties p LEFT JOIN prediction_settings s ON s.party_id = p.id WHERE p.id = :party"
 )
-FOREIGN_MENU = "This menu isn't for this server's party. Run /predict here for your own ballot."
-_GONE = "That category or nominee is no longer on the ballot. Run /predict again for the current one."
 
 
 @dataclass(frozen=True)
@@ -112,7 +110,7 @@ class PredictionStore:
         async with self._db.transaction() as tx:
             closed = await tx.fetch_one("SELECT closed_at FROM parties WHERE id = ?", (party_id,))
             if closed is None or closed["closed_at"] is not None:
-                raise Refusal("That party is closed; closed parties are kept as they were.")
+                raise PartyFrozen()
             current = _settings(
                 await tx.fetch_one(
                     "SELECT enabled, locks_at FROM prediction_settings WHERE party_id = ?", (party_id,)
@@ -160,9 +158,9 @@ class PredictionStore:
                 {"party": party_id, "category": category_id, "nominee": nominee_id, "user": user_id},
             )
             if row is None or row["guild_id"] != guild_id:
-                raise Refusal(FOREIGN_MENU)
+                raise ForeignMenu()
             if row["category_name"] is None or row["nominee_name"] is None:
-                raise Refusal(_GONE)
+                raise PickGone()
             refusal = pick_refusal(
                 PickGate(
                     party_open=row["closed_at"] is None,
@@ -175,7 +173,7 @@ class PredictionStore:
                 )
             )
             if refusal is not None:
-                raise Refusal(refusal)
+                raise refusal
             previous = row["previous"]
             names = (row["category_name"], row["nominee_name"])
             if not await claim_interaction(tx, interaction_id, "prediction"):

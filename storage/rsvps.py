@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from rules import Refusal
 from rules.admission import Claim, Standing, decide, promotions
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
 from storage.database import Database, Transaction
+from storage.errors import RsvpsClosed
 from storage.interactions import claim_interaction
 from storage.outbox import OutgoingMessage, direct_message
 
@@ -26,8 +26,6 @@ from storage.outbox import OutgoingMessage, direct_message
 PromotionNotice = Callable[["Rsvp"], OutgoingMessage]
 
 Status = Literal["going", "maybe", "not_going"]
-
-RSVPS_CLOSED = "RSVPs are closed: this party is over, and closed parties are kept as they were."
 
 
 @dataclass(frozen=True)
@@ -118,13 +116,14 @@ class RsvpStore:
         (0 and no note for a first answer); `clear_note` removes the note. Members the answer moves off
         the waitlist are sent `notice` through the outbox in the same transaction (see `_tell`).
 
-        :raises Refusal: the party is closed, or a confirmed guest asks for more plus-ones than fit.
+        :raises RsvpsClosed: the party is closed.
+        :raises Refusal: a confirmed guest asks for more plus-ones than fit.
         """
         now = to_text(utc_now())
         async with self._db.transaction() as tx:
             party = await tx.fetch_one("SELECT capacity, closed_at FROM parties WHERE id = ?", (party_id,))
             if party is None or party["closed_at"] is not None:
-                raise Refusal(RSVPS_CLOSED)
+                raise RsvpsClosed()
             previous = await self._get(tx, party_id, user_id)
             if not await claim_interaction(tx, interaction_id, "rsvp"):
                 assert previous is not None, "an applied RSVP interaction always leaves its row"

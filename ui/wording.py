@@ -1,18 +1,22 @@
 """The sentences of the night's ledger: refusals, host replies, the member's private notes, the money lines.
 
-Storage and rules decide (and raise typed errors from `storage.errors`); this module says it, so a
-wording change touches one file. Every name quoted here is defused by the caller's renderer or by
-`excerpt`; amounts go through `format_cents`.
+Storage and rules decide (and raise typed errors from `storage.errors` and `rules.errors`); this module
+says it, so a wording change touches one file. Rules can't import ui, so the rule sentences are handed
+to `rules.errors.use_wording` when this module is imported. Every name quoted here is defused by the
+caller's renderer or by `excerpt`; amounts go through `format_cents`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rules import errors as rule_errors
+from rules.admission import MAX_CAPACITY, MAX_PLUS_ONES
+from rules.ballot_csv import HEADER_EXAMPLE
 from rules.dues import DuesStatus
 from rules.ledger import Application, MemberMoney, MoneyFigures
 from rules.money import format_cents
-from rules.text import excerpt
+from rules.text import excerpt, inert
 from rules.times import discord_timestamp
 from storage import Party, errors
 from storage.audit import Action, LogEntry
@@ -52,6 +56,14 @@ _REFUSALS: dict[type[errors.StorageRefusal], str] = {
     errors.AlreadyClosed: "That party is already closed.",
     errors.CategoryNotOnBallot: "That category isn't on this party's ballot. Pick one from the list.",
     errors.NoResultToUndo: "That category has no result to undo.",
+    errors.BallotFrozen: "The party is closed; its ballot is kept as it was.",
+    errors.CategoryGone: "That category is no longer on the ballot. Run /category list to see what is.",
+    errors.NomineeGone: "That nominee is no longer on the ballot. Run /category list to see who is.",
+    errors.RsvpsClosed: "RSVPs are closed: this party is over, and closed parties are kept as they were.",
+    errors.ForeignMenu: "This menu isn't for this server's party. Run /predict here for your own ballot.",
+    errors.PickGone: (
+        "That category or nominee is no longer on the ballot. Run /predict again for the current one."
+    ),
 }
 
 
@@ -72,7 +84,201 @@ def refusal_text(error: errors.StorageRefusal) -> str:
         return f"That {error.what} was already made."
     if isinstance(error, errors.DuesNotOwed):
         return f"Their winner's dues are already {error.status}, so there's nothing to waive."
+    if isinstance(error, errors.NomineeListedTwice):
+        return f"“{excerpt(error.name)}” is listed twice. Nothing was added."
+    if isinstance(error, errors.CategoryNameTaken):
+        return f"“{excerpt(error.name)}” is already a category. Add nominees to it with /nominee add."
+    if isinstance(error, errors.NomineeNameTaken):
+        return f"“{excerpt(error.name)}” is already a nominee in “{excerpt(error.category)}”."
+    if isinstance(error, errors.CategoryHasResult):
+        return (
+            f"“{excerpt(error.category)}” already has a result ({excerpt(error.winner)} won). "
+            "Undo it with /result undo before removing the category."
+        )
+    if isinstance(error, errors.NomineeWon):
+        return (
+            f"{excerpt(error.nominee)} won “{excerpt(error.category)}”. "
+            "Undo the result with /result undo before removing them."
+        )
+    if isinstance(error, errors.ImportNomineeTaken):
+        return _import_line(
+            error.line,
+            f"“{excerpt(error.nominee)}” is already a nominee in “{excerpt(error.category)}” on the ballot.",
+        )
     return _REFUSALS[type(error)]
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
+def _import_line(line: int, problem: str) -> str:
+    """A whole ballot import refused because of one line."""
+    return f"Line {line:,}: {problem} Nothing was imported."
+
+
+def _accepted(limit_cents: int) -> str:
+    return (
+        f"Use a positive amount up to {format_cents(limit_cents)} with at most two decimals, "
+        "like 50, $1,000 or 12.50."
+    )
+
+
+_TIMEZONE_EXAMPLE = "Use an IANA time zone name such as America/Los_Angeles, Europe/London or UTC."
+_TIME_FORMS = {
+    "start": "Use YYYY-MM-DD HH:MM in 24-hour time, like 2013-09-22 20:00.",
+    "end": "Use HH:MM or YYYY-MM-DD HH:MM in 24-hour time, like 01:30 or 2013-09-23 01:30.",
+}
+_REMINDER_FORMS = (
+    'Use up to 3 durations separated by commas, like "24h, 1h", "90m" or "2h 30m" (d, h and m; '
+    'at most 14 days), or "off" for no reminders.'
+)
+
+
+_RULE_REFUSALS: dict[type[rule_errors.RuleRefusal], str] = {
+    rule_errors.CapacityOutOfRange: (
+        f"The capacity is a number of guests from 1 to {MAX_CAPACITY:,}, plus-ones included."
+    ),
+    rule_errors.PlusOnesOutOfRange: f"You can bring 0 to {MAX_PLUS_ONES} plus-ones.",
+    rule_errors.EndWithoutStart: "Set when the party starts (`starts`) before when it ends.",
+    rule_errors.ReminderAtStart: f"A reminder has to come before the start, not at it. {_REMINDER_FORMS}",
+    rule_errors.PredictionsClosed: "The party is closed: its predictions are kept as they were.",
+    rule_errors.PredictionsOff: (
+        "Predictions are off for this party. A host can turn them on with /party edit predictions:True."
+    ),
+    rule_errors.NotAGuest: (
+        "Predictions are for the party's guests: answer the invitation (or /rsvp going or maybe) first, "
+        "then run /predict."
+    ),
+    rule_errors.PredictionsLocked: (
+        "Predictions are locked: the host closed the ballot, so picks can no longer change."
+    ),
+    rule_errors.NotUtf8: "this isn't UTF-8 text. Save the file as “CSV UTF-8” and try again.",
+    rule_errors.NoHeader: f"the first line must be the header `{HEADER_EXAMPLE}`.",
+    rule_errors.EmptyFile: f"the file is empty. Its first line must be the header `{HEADER_EXAMPLE}`.",
+    rule_errors.NoNominees: (
+        "the file has a header but no nominees. Add lines like `Outstanding Drama Series,Mad Men,`."
+    ),
+    rule_errors.RoleNominee: "A role can't be a nominee: list names or mention members.",
+    rule_errors.UnreadableLock: (
+        "Give the lock as YYYY-MM-DD HH:MM in the party's time zone, “now”, or “off” to remove it."
+    ),
+}
+
+
+def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
+    """The private answer to input a rule refused (installed into `rules.errors` below)."""
+    if isinstance(error, rule_errors.EmptyName):
+        return f"The {error.what} can't be empty."
+    if isinstance(error, rule_errors.NameTooLong):
+        return (
+            f"The {error.what} is too long: {error.length:,} characters, "
+            f"and the most is {error.max_length:,}."
+        )
+    if isinstance(error, rule_errors.NoteTooLong):
+        return f"The note is too long: {error.length:,} characters, and the most is {error.max_length:,}."
+    if isinstance(error, rule_errors.NoAmount):
+        return f"Enter an amount. {_accepted(error.limit_cents)}"
+    if isinstance(error, rule_errors.NotAnAmount):
+        return f"“{excerpt(error.typed)}” isn't an amount. {_accepted(error.limit_cents)}"
+    if isinstance(error, rule_errors.ZeroAmount):
+        return f"The amount has to be more than $0. {_accepted(error.limit_cents)}"
+    if isinstance(error, rule_errors.AmountOverLimit):
+        most = f"the most one amount can be, {format_cents(error.limit_cents)}."
+        if error.cents is None:
+            return f"That's more than {most}"
+        return f"{format_cents(error.cents)} is more than {most}"
+    if isinstance(error, rule_errors.NoRoom):
+        room = "The party is full" if error.free == 0 else f"Only {_count(error.free, 'place')} left"
+        return (
+            f"{room}, so you can bring at most {_count(error.most, 'plus-one')}, not {error.asked}. "
+            "Your place and your RSVP are unchanged."
+        )
+    if isinstance(error, rule_errors.UnknownTimezone):
+        return f"“{excerpt(error.typed)}” isn't a time zone I know. {_TIMEZONE_EXAMPLE}"
+    if isinstance(error, rule_errors.SkippedTime):
+        return (
+            f"{error.local:%Y-%m-%d %H:%M} doesn't exist in {error.zone}: the clocks skip it when they go "
+            "forward. Pick an earlier or later time."
+        )
+    if isinstance(error, rule_errors.NotARealTime):
+        return f"“{excerpt(error.typed)}” isn't a real time. {_TIME_FORMS[error.field]}"
+    if isinstance(error, rule_errors.NotARealDate):
+        return f"“{excerpt(error.typed)}” isn't a real date. {_TIME_FORMS[error.field]}"
+    if isinstance(error, rule_errors.NotATime):
+        what = "an end time" if error.field == "end" else "a start time"
+        return f"“{excerpt(error.typed)}” isn't {what}. {_TIME_FORMS[error.field]}"
+    if isinstance(error, rule_errors.YearOutOfRange):
+        return (
+            f"“{excerpt(error.typed)}” is out of range: use a year from {error.first_year} to "
+            f"{error.last_year}."
+        )
+    if isinstance(error, rule_errors.EndNotAfterStart):
+        return (
+            f"The end, {excerpt(error.typed)}, has to be after the start, "
+            f"{error.start_local:%Y-%m-%d %H:%M}."
+        )
+    if isinstance(error, rule_errors.StartPassed):
+        hint = f" Did you mean {error.meant:%Y-%m-%d %H:%M}?" if error.meant is not None else ""
+        return (
+            f"The start, {excerpt(error.typed)}, has already passed ({error.zone} time).{hint} "
+            "Give a start that is still ahead."
+        )
+    if isinstance(error, rule_errors.UnreadableReminder):
+        return f"“{excerpt(error.typed)}” isn't a reminder time I can read. {_REMINDER_FORMS}"
+    if isinstance(error, rule_errors.ReminderTooEarly):
+        return (
+            f"“{excerpt(error.typed)}” is more than {error.max_days} days before the start. "
+            + _REMINDER_FORMS
+        )
+    if isinstance(error, rule_errors.TooManyReminders):
+        return f"At most {error.most} reminders. {_REMINDER_FORMS}"
+    if isinstance(error, rule_errors.CategoryDecided):
+        return (
+            f"Too late: {inert(error.category)} was already announced ({inert(error.winner)} won). "
+            "Your pick there stays as it was; /predict shows the categories still open."
+        )
+    if isinstance(error, rule_errors.ImportLineRefused):
+        return _import_line(error.line, str(error.problem))
+    if isinstance(error, rule_errors.FileTooBig):
+        return (
+            f"the file passes 1 MiB here (it is {error.size_bytes / error.max_bytes:.1f} MiB), and the most "
+            "is 1 MiB. Split it into smaller files."
+        )
+    if isinstance(error, rule_errors.UnknownColumn):
+        return (
+            f"unknown column “{excerpt(error.typed)}”. The header is `{HEADER_EXAMPLE}` "
+            "(member_id may be left out)."
+        )
+    if isinstance(error, rule_errors.ColumnTwice):
+        return f"the column “{error.column}” appears twice."
+    if isinstance(error, rule_errors.MissingColumn):
+        return f"the header has no “{error.column}” column. It should be `{HEADER_EXAMPLE}`."
+    if isinstance(error, rule_errors.TooManyValues):
+        return (
+            f"{error.values} values where the header has {error.columns}. Put names with commas in "
+            '"double quotes".'
+        )
+    if isinstance(error, rule_errors.TooManyNominees):
+        return f"the file has more than {error.most:,} nominees. Split it into smaller files."
+    if isinstance(error, rule_errors.NomineeTwiceInFile):
+        return (
+            f"“{excerpt(error.nominee)}” is already a nominee in “{excerpt(error.category)}” "
+            f"on line {error.first_line:,}."
+        )
+    if isinstance(error, rule_errors.NotCsv):
+        return f"this isn't valid CSV ({error.detail}). Check the quotes on this line."
+    if isinstance(error, rule_errors.NotAServerMember):
+        return f"member_id {error.member_id} isn't a member of this server."
+    if isinstance(error, rule_errors.BadMemberId):
+        return (
+            f"member_id “{excerpt(error.typed)}” isn't a Discord member id. Use the member's numeric id "
+            "(User Settings → Advanced → Developer Mode, then Copy User ID), or leave it empty."
+        )
+    return _RULE_REFUSALS[type(error)]
+
+
+rule_errors.use_wording(rule_refusal_text)
 
 
 NOT_A_NUMBER = "Pick one from the list: start typing a donor's name or an amount."
