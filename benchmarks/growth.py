@@ -19,9 +19,12 @@ from benchmarks.scene import BenchError, Scene
 from sandbox import MANAGE_GUILD
 from storage import Storage
 from storage.clock import to_text, utc_now
+from ui.donor_wall import OWN_LINES_MAX
 
 POINTS = (1_000, 10_000, 100_000)
 DONORS = 200
+# The first donor's user id; donors are DONOR_IDS + 0 ... DONORS - 1.
+DONOR_IDS = 9_000_000
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ def _top_up(scene: Scene, party_id: int, total: int, rng: random.Random) -> int:
         have = connection.execute(count, (party_id,)).fetchone()[0]
         stamp = to_text(utc_now())
         rows = [
-            (party_id, 9_000_000 + user, f"donor{user:03d}", rng.randrange(500, 25_000),
+            (party_id, DONOR_IDS + user, f"donor{user:03d}", rng.randrange(500, 25_000),
              int(user % 10 == 0), None, stamp)
             for user in (rng.randrange(DONORS) for _ in range(max(0, total - have)))
         ]
@@ -81,6 +84,13 @@ async def measure(scene: Scene, points: tuple[int, ...] = POINTS, samples: int =
                 await store.fundraising.counter_figures(party_id)
                 refreshes.append(time.perf_counter() - started)
             medians["counter refresh"] = statistics.median(refreshes) * 1000
+            # The private half of /pledges for a donor with a share of every pledge (readers have none).
+            own = []
+            for _ in range(samples):
+                started = time.perf_counter()
+                await store.fundraising.member_pledges(party_id, DONOR_IDS, newest=OWN_LINES_MAX)
+                own.append(time.perf_counter() - started)
+            medians[f"own pledges (1 of {DONORS} donors)"] = statistics.median(own) * 1000
             out.append(GrowthPoint(stored, medians))
     finally:
         await store.close()

@@ -18,7 +18,7 @@ from rules import Refusal
 from rules.money import format_cents, parse_amount
 from rules.text import clean_name, clean_note, excerpt
 from storage.errors import NotYourPledge, PledgeCancelled
-from storage.fundraising import OwnPledge, Pledge
+from storage.fundraising import OwnPledges, Pledge
 from ui.custom_ids import (
     CANCEL_PLEDGE_TEMPLATE,
     EDIT_FORM_PREFIX,
@@ -26,7 +26,14 @@ from ui.custom_ids import (
     cancel_custom_id,
     edit_custom_id,
 )
-from ui.donor_wall import cancel_label, cancellable, donor_wall_embed, edit_label, own_pledges_embed
+from ui.donor_wall import (
+    OWN_LINES_MAX,
+    cancel_label,
+    cancellable,
+    donor_wall_embed,
+    edit_label,
+    own_pledges_embed,
+)
 from ui.wording import BOTS_DONT_PAY, payment_recorded, pledge_changed, waived
 
 if TYPE_CHECKING:
@@ -54,7 +61,7 @@ def pledge_confirmation(pledge: Pledge) -> str:
     return text + "\nSee or cancel your pledges with /pledges."
 
 
-def own_pledges_view(pledges: list[OwnPledge], *, can_cancel: bool) -> discord.ui.View | None:
+def own_pledges_view(pledges: OwnPledges, *, can_cancel: bool) -> discord.ui.View | None:
     buttons = cancellable(pledges) if can_cancel else []
     if not buttons:
         return None
@@ -162,7 +169,9 @@ class CancelPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
         pledge = await bot.store.fundraising.cancel_pledge(
             self.pledge_id, interaction.user.id, interaction_id=interaction.id
         )
-        pledges = await bot.store.fundraising.member_pledges(pledge.party_id, interaction.user.id)
+        pledges = await bot.store.fundraising.member_pledges(
+            pledge.party_id, interaction.user.id, newest=OWN_LINES_MAX
+        )
         await update_message(
             interaction,
             content=f"Cancelled your pledge of {format_cents(pledge.amount_cents)}.",
@@ -212,8 +221,10 @@ class FundraisingCog(commands.Cog):
         party = await shown_party(interaction)
         wall = await self.bot.store.fundraising.donor_wall(party.id)
         await send_reply(interaction, embed=donor_wall_embed(party, wall), ephemeral=False)
-        own = await self.bot.store.fundraising.member_pledges(party.id, interaction.user.id)
-        if not own:
+        own = await self.bot.store.fundraising.member_pledges(
+            party.id, interaction.user.id, newest=OWN_LINES_MAX
+        )
+        if not own.shown:
             await interaction.followup.send(NO_PLEDGES, ephemeral=True)
             return
         embed = own_pledges_embed(own, can_cancel=party.is_open)

@@ -105,3 +105,17 @@ def paid_pledges(pledges: Sequence[tuple[int, int]], received_cents: int, dues_c
         paid.add(pledge_id)
         left -= amount
     return paid
+
+
+def paid_newest(
+    newest: Sequence[tuple[int, int]], older_cents: int, received_cents: int, dues_cents: int = 0
+) -> set[int]:
+    """`paid_pledges` for the member's newest live pledges alone, given the total of the older live ones.
+
+    `newest` are (id, amount in cents), oldest first; `older_cents` is what the member's live pledges
+    before them add up to. The walk pays dues, then the older pledges, and reaches the newest only if
+    the money covers every older one; amounts are never negative, so covering their total covers each
+    of them on the way. The answer therefore needs the older pledges' total, never the pledges.
+    """
+    left = received_cents - dues_cents - older_cents
+    return paid_pledges(newest, left) if left >= 0 else set()

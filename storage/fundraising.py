@@ -7,7 +7,9 @@ with the list beside it. Payments, waivers and voids are the ledger's (`storage.
 counts the money (`money_figures`).
 
 What the tables leave to this module: a pledge is "paid" when the member's live payments cover it after
-their winner's dues (`rules.ledger.paid_pledges`), so there is no paid flag to keep in step; a pledge is
+their winner's dues and their older pledges (`rules.ledger.paid_newest`, from the member's totals in
+member_money, so a member's list reads only the pledges it shows), so there is no paid flag to keep in
+step; a pledge is
 live while neither cancelled nor voided; and anonymity is applied here, before figures leave storage, so
 no renderer can show an anonymous donor's name.
 """
@@ -19,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules.ledger import MoneyFigures, paid_pledges
+from rules.ledger import MoneyFigures, paid_newest
 from storage.audit import Action, record
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
@@ -107,6 +109,17 @@ class OwnPledge:
         return not self.paid and not self.pledge.is_cancelled
 
 
+@dataclass(frozen=True)
+class OwnPledges:
+    """The caller's newest pledges, oldest first, and what the list leaves out."""
+
+    shown: tuple[OwnPledge, ...]
+    # Older pledges (cancelled included) not in `shown`.
+    older: int
+    # All their live pledges add up to this.
+    live_cents: int
+
+
 def _pledge(row: sqlite3.Row) -> Pledge:
     return Pledge(
         id=row["id"],
@@ -128,24 +141,48 @@ async def _require_open(tx: Transaction, party_id: int) -> None:
         raise PartyClosed()
 
 
-def _paid_ids(work: Work, party_id: int, user_id: int) -> set[int]:
-    """Which of the member's live pledges their live payments pay (dues first, then oldest first)."""
-    rows = work.fetch_all(
-        "SELECT id, amount_cents FROM pledges WHERE party_id = ? AND user_id = ? AND cancelled_at IS NULL "
-        "AND voided_at IS NULL ORDER BY id",
-        (party_id, user_id),
+def _is_paid(work: Work, pledge: sqlite3.Row) -> bool:
+    """Whether the member's live payments pay this live pledge (dues first, then oldest first).
+
+    The older live pledges' total is the member's (member_money) less this one and the newer ones, so
+    the read stops at the pledges made after it.
+    """
+    party_id, user_id = pledge["party_id"], pledge["user_id"]
+    newer = work.fetch_value(
+        "SELECT coalesce(sum(amount_cents), 0) FROM pledges INDEXED BY pledges_by_member "
+        "WHERE party_id = ? AND user_id = ? AND id > ? AND cancelled_at IS NULL AND voided_at IS NULL",
+        (party_id, user_id, pledge["id"]),
     )
+    member = member_money_in(work, party_id, user_id)
+    older = member.pledged - int(newer or 0) - pledge["amount_cents"]
+    paid = paid_newest([(pledge["id"], pledge["amount_cents"])], older, member.received, member.dues)
+    return pledge["id"] in paid
+
+
+def _member_pledges(work: Work, party_id: int, user_id: int, newest: int) -> OwnPledges:
+    # The newest rows from the end of pledges_by_member, and the count of its entries for the numbers:
+    # neither reads the older rows themselves.
+    rows = work.fetch_all(
+        "SELECT * FROM pledges INDEXED BY pledges_by_member WHERE party_id = ? AND user_id = ? "
+        "ORDER BY id DESC LIMIT ?",
+        (party_id, user_id, newest),
+    )
+    rows.reverse()
+    total = int(work.fetch_value(
+        "SELECT count(*) FROM pledges INDEXED BY pledges_by_member WHERE party_id = ? AND user_id = ?",
+        (party_id, user_id),
+    ) or 0)
     # Waived or cancelled dues take nothing from what the member paid.
     member = member_money_in(work, party_id, user_id)
-    return paid_pledges([(row[0], row[1]) for row in rows], member.received, member.dues)
-
-
-def _member_pledges(work: Work, party_id: int, user_id: int) -> list[OwnPledge]:
-    rows = work.fetch_all(
-        "SELECT * FROM pledges WHERE party_id = ? AND user_id = ? ORDER BY id", (party_id, user_id)
+    live = [(row["id"], row["amount_cents"]) for row in rows
+            if row["cancelled_at"] is None and row["voided_at"] is None]
+    older_live = member.pledged - sum(amount for _, amount in live)
+    paid = paid_newest(live, older_live, member.received, member.dues)
+    first = total - len(rows) + 1
+    shown = tuple(
+        OwnPledge(_pledge(row), number, row["id"] in paid) for number, row in enumerate(rows, start=first)
     )
-    paid = _paid_ids(work, party_id, user_id)
-    return [OwnPledge(_pledge(row), number, row["id"] in paid) for number, row in enumerate(rows, start=1)]
+    return OwnPledges(shown, older=total - len(rows), live_cents=member.pledged)
 
 
 class FundraisingStore:
@@ -259,9 +296,8 @@ class FundraisingStore:
         await _require_open(tx, row["party_id"])
         if row["cancelled_at"] is not None or row["voided_at"] is not None:
             raise PledgeCancelled()
-        party_id = row["party_id"]
         # read() joins this transaction: one trip for the reads.
-        if pledge_id in await tx.database.read(lambda work: _paid_ids(work, party_id, user_id)):
+        if await tx.database.read(lambda work: _is_paid(work, row)):
             raise PledgePaid()
         return row
 
@@ -273,10 +309,10 @@ class FundraisingStore:
         """The biggest donors first (ties: who pledged first), a member's anonymous pledges kept apart."""
         return await self._db.read(lambda work: _donor_wall(work, party_id, top))
 
-    async def member_pledges(self, party_id: int, user_id: int) -> list[OwnPledge]:
-        """The member's pledges in this party, oldest first, each marked paid or not."""
-        # One trip and one snapshot; bounded by this member's pledges, not the party's.
-        return await self._db.read(lambda work: _member_pledges(work, party_id, user_id))
+    async def member_pledges(self, party_id: int, user_id: int, *, newest: int) -> OwnPledges:
+        """The member's `newest` pledges in this party, oldest first, each marked paid or not."""
+        # One trip and one snapshot; bounded by what is shown, not by the member's pledges.
+        return await self._db.read(lambda work: _member_pledges(work, party_id, user_id, newest))
 
     async def claim_milestones(
         self,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import discord
 
 from rules.money import format_cents
 from rules.text import excerpt, inert
 from rules.times import discord_timestamp
 from storage import Party
-from storage.fundraising import DonorWall, OwnPledge
+from storage.fundraising import DonorWall, OwnPledge, OwnPledges
 from ui.counter import counted, progress_line
 from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX, LOUNGE_GOLD, clip
 
@@ -71,18 +69,16 @@ def own_pledge_line(own: OwnPledge) -> str:
     return line + f" · {discord_timestamp(pledge.created_at, 'R')}"
 
 
-def own_pledges_embed(pledges: Sequence[OwnPledge], *, can_cancel: bool) -> discord.Embed:
-    """The caller's pledges, newest last; only the newest ones when there are very many."""
-    shown = list(pledges)[-OWN_LINES_MAX:]
-    lines = [own_pledge_line(own) for own in shown]
-    if len(pledges) > len(shown):
-        lines.insert(0, f"…{counted(len(pledges) - len(shown), 'older pledge')} not shown")
-    live_cents = sum(own.pledge.amount_cents for own in pledges if not own.pledge.is_cancelled)
+def own_pledges_embed(own: OwnPledges, *, can_cancel: bool) -> discord.Embed:
+    """The caller's pledges, newest last; the store reads only the newest `OWN_LINES_MAX`."""
+    lines = [own_pledge_line(pledge) for pledge in own.shown]
+    if own.older:
+        lines.insert(0, f"…{counted(own.older, 'older pledge')} not shown")
     embed = discord.Embed(
         title="Your pledges", colour=LOUNGE_GOLD, description=clip("\n".join(lines), EMBED_DESCRIPTION_MAX)
     )
-    embed.add_field(name="In all", value=f"{format_cents(live_cents)} pledged", inline=True)
-    if can_cancel and any(own.cancellable for own in pledges):
+    embed.add_field(name="In all", value=f"{format_cents(own.live_cents)} pledged", inline=True)
+    if can_cancel and any(pledge.cancellable for pledge in own.shown):
         embed.set_footer(
             text="Only you can see this. An unpaid pledge can be changed or cancelled with its buttons."
         )
@@ -91,9 +87,9 @@ def own_pledges_embed(pledges: Sequence[OwnPledge], *, can_cancel: bool) -> disc
     return embed
 
 
-def cancellable(pledges: Sequence[OwnPledge]) -> list[OwnPledge]:
-    """The pledges that get a cancel button: unpaid and live, the newest ones if there are too many."""
-    return [own for own in pledges if own.cancellable][-CANCEL_BUTTONS_MAX:]
+def cancellable(own: OwnPledges) -> list[OwnPledge]:
+    """The shown pledges that get a cancel button: unpaid and live, the newest ones if there are too many."""
+    return [pledge for pledge in own.shown if pledge.cancellable][-CANCEL_BUTTONS_MAX:]
 
 
 def cancel_label(own: OwnPledge) -> str:

@@ -206,6 +206,25 @@ async def test_a_paid_pledge_cannot_be_cancelled(lounge: Lounge) -> None:
     assert refused.ephemeral and "paid" in refused.content
     assert [row["amount_cents"] for row in await live_pledges(lounge)] == [4_000, 6_000]
 
+    # Many pledges: the list shows the newest 25, numbered as before, paid worked out from the totals.
+    party = await lounge.store.parties.open_party(lounge.guild.id)
+    assert party is not None
+    for n in range(28):
+        await lounge.store.fundraising.add_pledge(
+            party.id, amy.id, "amy", 1_000, anonymous=False, note=None, interaction_id=10_000 + n
+        )
+    await sb.slash(lounge.host, lounge.channel, "payment record", member=amy, amount="90")
+    _, mine = await my_pledges(lounge, amy)
+    lines = mine.embeds[0]["description"].split("\n")
+    assert lines[0] == "…5 older pledges not shown"
+    assert [line.split(" · ")[0] for line in lines[1:]] == [f"#{n}" for n in range(6, 31)]
+    # $140 pays $40, $60 and four $10s (#3 to #6); #7 is the first not covered.
+    assert lines[1].startswith("#6 · **$10** · paid ✓") and lines[2].startswith("#7 · **$10** · unpaid")
+    assert fields(mine.embeds[0])["In all"] == "$380 pledged"
+    assert [c["label"] for row in mine.components for c in row["components"]][:2] == [
+        "Cancel #19 ($10)", "Edit #19"
+    ]
+
 
 async def test_a_host_records_a_payment_and_received_moves(lounge: Lounge) -> None:
     party = await open_party(lounge)

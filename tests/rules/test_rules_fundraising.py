@@ -15,7 +15,7 @@ from rules.fundraising import (
     progress_percent,
     reached_milestones,
 )
-from rules.ledger import paid_pledges
+from rules.ledger import paid_newest, paid_pledges
 
 cents = st.integers(min_value=0, max_value=10**12)
 goals = st.integers(min_value=1, max_value=10**12)
@@ -103,3 +103,30 @@ def test_paid_pledges_never_cost_more_than_was_received(amounts: list[int], rece
     assert sum(amounts[i] for i in paid) <= max(received - dues, 0)
     # Paid pledges are always the oldest ones.
     assert paid == set(range(len(paid)))
+
+
+def test_the_newest_pledges_are_paid_only_once_the_older_ones_are() -> None:
+    newest = [(3, 1_000), (4, 2_000)]
+    # $100 older: the newest are reached with what is left after it.
+    assert paid_newest(newest, 10_000, 10_999) == set()
+    assert paid_newest(newest, 10_000, 11_000) == {3}
+    assert paid_newest(newest, 10_000, 13_000) == {3, 4}
+    # Dues come before every pledge.
+    assert paid_newest(newest, 10_000, 13_000, dues_cents=2_000) == {3}
+    assert paid_newest(newest, 0, 500, dues_cents=1_000) == set()
+
+
+@given(
+    st.lists(st.integers(min_value=1, max_value=10**6), max_size=30),
+    st.integers(min_value=0, max_value=30),
+    st.integers(min_value=0, max_value=10**7),
+    st.integers(min_value=0, max_value=10**6),
+)
+def test_the_newest_pledges_alone_are_paid_as_in_the_walk_over_all(
+    amounts: list[int], shown: int, received: int, dues: int
+) -> None:
+    pledges = list(enumerate(amounts))
+    cut = max(len(pledges) - shown, 0)
+    older = sum(amount for _, amount in pledges[:cut])
+    everything = paid_pledges(pledges, received, dues)
+    assert paid_newest(pledges[cut:], older, received, dues) == {i for i in everything if i >= cut}

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import random
 from pathlib import Path
 
 import pytest
 
 from rules import Refusal
+from rules.ledger import paid_pledges
 from storage import Party, PartySettings, Storage
+from storage.outbox import OutgoingMessage
 
 
 @pytest.fixture
@@ -85,8 +89,8 @@ async def test_only_the_owner_cancels_and_only_while_unpaid(store: Storage, part
     assert await store.fundraising.cancel_pledge(second.id, 7, interaction_id=6) == cancelled
     with pytest.raises(Refusal, match="cancelled or voided already"):
         await store.fundraising.cancel_pledge(second.id, 7, interaction_id=7)
-    own = await store.fundraising.member_pledges(party.id, 7)
-    assert [(o.number, o.paid, o.pledge.is_cancelled, o.cancellable) for o in own] == [
+    own = await store.fundraising.member_pledges(party.id, 7, newest=25)
+    assert [(o.number, o.paid, o.pledge.is_cancelled, o.cancellable) for o in own.shown] == [
         (1, True, False, False), (2, False, True, False)
     ]
 
@@ -104,14 +108,14 @@ async def test_winners_dues_are_paid_before_pledges(store: Storage, party: Party
     assert receipt.dues is not None and receipt.dues.status == "paid"
     applied = receipt.applied
     assert (applied.to_dues, applied.to_pledges, applied.extra_gift) == (100_000, 0, 0)
-    assert [o.paid for o in await store.fundraising.member_pledges(party.id, 7)] == [False]
+    assert [o.paid for o in (await store.fundraising.member_pledges(party.id, 7, newest=25)).shown] == [False]
     receipt = await store.ledger.record_payment(
         party.id, 7, 5_000, note="cash", recorded_by=1, interaction_id=3
     )
     applied, member = receipt.applied, receipt.member
     assert (applied.to_dues, applied.to_pledges, applied.extra_gift) == (0, 4_000, 1_000)
     assert (member.received, member.pledged, member.dues) == (105_000, 4_000, 100_000)
-    assert [o.paid for o in await store.fundraising.member_pledges(party.id, 7)] == [True]
+    assert [o.paid for o in (await store.fundraising.member_pledges(party.id, 7, newest=25)).shown] == [True]
     with pytest.raises(Refusal, match="paid"):
         await store.fundraising.cancel_pledge(mine.id, 7, interaction_id=4)
 
@@ -162,3 +166,87 @@ async def test_each_milestone_is_claimed_once(store: Storage, party: Party) -> N
     assert await store.fundraising.claim_milestones(party.id, [25, 50, 75]) == [75]
     claims = await asyncio.gather(*(store.fundraising.claim_milestones(party.id, [100]) for _ in range(4)))
     assert sorted(claims) == [[], [], [], [100]]
+
+
+async def _full_own_pledges(store: Storage, party_id: int, user_id: int) -> list[tuple[int, int, bool]]:
+    """(number, pledge id, paid) of every pledge of the member, worked out over all of them: the answer
+    the bounded read must give for the ones it shows."""
+    rows = await store.database.fetch_all(
+        "SELECT id, amount_cents, cancelled_at IS NULL AND voided_at IS NULL FROM pledges "
+        "WHERE party_id = ? AND user_id = ? ORDER BY id",
+        (party_id, user_id),
+    )
+    received = await store.database.fetch_value(
+        "SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE party_id = ? AND user_id = ? "
+        "AND voided_at IS NULL",
+        (party_id, user_id),
+    )
+    dues = await store.database.fetch_value(
+        "SELECT coalesce(sum(amount_cents), 0) FROM dues WHERE party_id = ? AND user_id = ? "
+        "AND status IN ('owed', 'paid')",
+        (party_id, user_id),
+    )
+    paid = paid_pledges([(r[0], r[1]) for r in rows if r[2]], received, dues)
+    return [(number, r[0], r[0] in paid) for number, r in enumerate(rows, start=1)]
+
+
+async def test_the_newest_pledges_read_alone_match_the_walk_over_all(store: Storage, party: Party) -> None:
+    rng = random.Random(16)
+    interaction = iter(range(1_000, 1_000_000))
+    payments: list[int] = []
+    for step in range(400):
+        roll = rng.random()
+        mine = await store.database.fetch_all(
+            "SELECT id FROM pledges WHERE party_id = ? AND user_id = 7 AND cancelled_at IS NULL "
+            "AND voided_at IS NULL",
+            (party.id,),
+        )
+        if roll < 0.55 or not mine:
+            user = rng.choice((7, 7, 7, 8))
+            await pledge(store, party, user, rng.randrange(100, 20_000), next(interaction))
+        elif roll < 0.75:
+            receipt = await store.ledger.record_payment(
+                party.id, 7, rng.randrange(100, 40_000), note=None, recorded_by=1,
+                interaction_id=next(interaction),
+            )
+            payments.append(receipt.payment.id)
+        elif roll < 0.85:
+            with contextlib.suppress(Refusal):  # a paid pledge stays
+                await store.fundraising.cancel_pledge(
+                    rng.choice(mine)[0], 7, interaction_id=next(interaction)
+                )
+        elif roll < 0.93:
+            await store.ledger.void_pledge(
+                party.id, rng.choice(mine)[0], 1, "typo", next(interaction), lambda _: OutgoingMessage("void")
+            )
+        elif payments:
+            await store.ledger.void_payment(
+                party.id, payments.pop(rng.randrange(len(payments))), 1, "bounced", next(interaction),
+                lambda _: OutgoingMessage("void"),
+            )
+        if step == 150:
+            await store.database.execute(
+                "INSERT INTO dues (party_id, user_id, amount_cents, status, created_at) "
+                "VALUES (?, 7, 250000, 'owed', '2013-09-23T05:00:00+00:00')",
+                (party.id,),
+            )
+        if step % 40 == 39:
+            full = await _full_own_pledges(store, party.id, 7)
+            live = await store.database.fetch_value(
+                "SELECT coalesce(sum(amount_cents), 0) FROM pledges WHERE party_id = ? AND user_id = 7 "
+                "AND cancelled_at IS NULL AND voided_at IS NULL",
+                (party.id,),
+            )
+            for newest in (1, 12, 25, 1_000):
+                own = await store.fundraising.member_pledges(party.id, 7, newest=newest)
+                assert [(o.number, o.pledge.id, o.paid) for o in own.shown] == full[-newest:]
+                assert (own.older, own.live_cents) == (max(len(full) - newest, 0), live)
+    # The sequence reached the cases that matter: some shown pledges paid, some not, cancels and voids.
+    full = await _full_own_pledges(store, party.id, 7)
+    assert any(paid for *_, paid in full) and not all(paid for *_, paid in full)
+    assert await store.database.fetch_value(
+        "SELECT count(*) FROM pledges WHERE user_id = 7 AND cancelled_at IS NOT NULL"
+    ) > 0
+    assert await store.database.fetch_value(
+        "SELECT count(*) FROM pledges WHERE user_id = 7 AND voided_at IS NOT NULL"
+    ) > 0
