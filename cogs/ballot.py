@@ -27,12 +27,19 @@ from rules.ballot_csv import (
     split_nominees,
 )
 from rules.errors import ImportLineRefused, NotAServerMember
-from rules.text import clean_name, excerpt, inert
+from rules.text import clean_name, inert
 from storage import Party
 from storage.ballot import Category, NewNominee
 from storage.errors import NomineeNotFound
 from ui.ballot import category_added, count, import_summary
-from ui.wording import nominee_linked
+from ui.wording import (
+    DOWNLOAD_FAILED,
+    cannot_link,
+    no_such_category,
+    nominee_linked,
+    nominee_not_member,
+    not_a_nominee,
+)
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -58,9 +65,7 @@ async def _category(interaction: Interaction, party: Party, typed: str) -> Categ
     """:raises Refusal: `typed` names no category of the party (a forged id from elsewhere included)."""
     category = await interaction.client.store.ballot.find_category(party.id, typed)
     if category is None:
-        raise Refusal(
-            f"There's no category “{excerpt(typed)}” on the ballot. Pick one from the list as you type."
-        )
+        raise Refusal(no_such_category(typed))
     return category
 
 
@@ -103,9 +108,7 @@ class CategoryCog(commands.GroupCog, group_name="category", group_description="T
             return NewNominee(name=entry.name)
         member = await _member(interaction, entry.member_id)
         if member is None:
-            raise Refusal(
-                f"The member with id {entry.member_id} isn't in this server, so they can't be a nominee."
-            )
+            raise Refusal(nominee_not_member(entry.member_id))
         return NewNominee(
             name=clean_name(member.display_name, what="nominee name", max_length=NAME_MAX),
             member_id=member.id,
@@ -144,7 +147,7 @@ class CategoryCog(commands.GroupCog, group_name="category", group_description="T
         try:
             data = await file.read()
         except discord.HTTPException:
-            raise Refusal("I couldn't download the file from Discord. Try attaching it again.") from None
+            raise Refusal(DOWNLOAD_FAILED) from None
         rows = parse_ballot_csv(data)
         await self._check_members(
             interaction, ((row.line, member_id) for row in rows for member_id in row.member_ids)
@@ -192,7 +195,7 @@ class NomineeCog(commands.GroupCog, group_name="nominee", group_description="The
         chosen = await _category(interaction, party, category)
         nominee_name = clean_name(name, what="nominee name", max_length=NAME_MAX)
         if member is not None and not isinstance(member, discord.Member):
-            raise Refusal(f"{inert(member.name)} isn't a member of this server, so they can't be linked.")
+            raise Refusal(cannot_link(member.name))
         nominee = await self.bot.store.ballot.add_nominee(
             chosen.id, nominee_name, member.id if member else None, interaction.id
         )
@@ -216,10 +219,7 @@ class NomineeCog(commands.GroupCog, group_name="nominee", group_description="The
         chosen = await _category(interaction, party, category)
         found = await self.bot.store.ballot.find_nominee(chosen.id, nominee)
         if found is None:
-            raise Refusal(
-                f"“{excerpt(nominee)}” isn't a nominee in “{excerpt(chosen.name)}”. "
-                "Pick one from the list as you type."
-            )
+            raise Refusal(not_a_nominee(nominee, chosen.name))
         removed = await self.bot.store.ballot.remove_nominee(found.id, interaction.id)
         if removed is None:
             await reply_privately(interaction, "That nominee was already removed.")
@@ -244,7 +244,7 @@ class NomineeCog(commands.GroupCog, group_name="nominee", group_description="The
         if found is None:
             raise NomineeNotFound()
         if not isinstance(member, discord.Member) or member.bot:
-            raise Refusal(f"{inert(member.name)} isn't a member of this server, so they can't be linked.")
+            raise Refusal(cannot_link(member.name))
         link = await self.bot.store.results.link(
             party, found.id, member.id, interaction.user.id, interaction.id
         )

@@ -16,7 +16,15 @@ from rules.text import clean_note
 from storage import Party
 from storage.ledger import EntryChoice, LateNotice
 from ui.limits import CHOICES_MAX, clip
-from ui.wording import NOT_A_NUMBER, payment_voided, pledge_voided, since_close, void_notice, waiver_voided
+from ui.wording import (
+    NO_REASON,
+    NOT_A_NUMBER,
+    payment_voided,
+    pledge_voided,
+    since_close,
+    void_notice,
+    waiver_voided,
+)
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -44,7 +52,7 @@ def _entry_id(typed: str) -> int:
 def _reason(reason: str) -> str:
     cleaned = clean_note(reason, max_length=REASON_MAX)
     if not cleaned:
-        raise Refusal("Say why, in a few words: the member and the log are shown the reason.")
+        raise Refusal(NO_REASON)
     return cleaned
 
 

@@ -22,6 +22,7 @@ from ui.custom_ids import PAGE_TEMPLATE, Listing, page_custom_id
 from ui.guests import guest_pages
 from ui.paging import numbered, page_buttons
 from ui.predictions import leaderboard_pages
+from ui.wording import LIST_OUT_OF_DATE
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -92,7 +93,7 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_T
         try:
             party = await interaction.client.store.parties.get(self.party_id)
             if party is None or party.guild_id != interaction.guild_id:
-                raise Refusal("This list is out of date. Run the command again to see it.")
+                raise Refusal(LIST_OUT_OF_DATE)
             pages = await listing_pages(interaction.client, self.listing, party)
             page = min(self.page, len(pages) - 1)
             view = page_buttons(self.listing, party.id, self.owner_id, page, len(pages))

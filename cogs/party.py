@@ -18,7 +18,6 @@ from cogs.predictions import (
 from lounge.deadlines import admit
 from lounge.events import missing_for_event
 from lounge.guards import (
-    cannot_post,
     channel_here,
     guild_id_of,
     manages_server,
@@ -45,7 +44,19 @@ from ui.export import guests_csv, log_csv, money_csv, predictions_csv, results_c
 from ui.invitation import promotion_message
 from ui.notices import problems_field
 from ui.party_card import NightSoFar, event_listing, party_card
-from ui.wording import BOT_HOST, donation_changed, hosts_text
+from ui.wording import (
+    BOT_HOST,
+    CLOSE_WHERE,
+    CREATE_NEEDS_MANAGE_SERVER,
+    EVERYONE_AS_HOST_ROLE,
+    LOG_GONE,
+    NO_START_FOR_CALENDAR,
+    NOTHING_TO_CHANGE,
+    SCREEN_OFF,
+    cannot_post,
+    donation_changed,
+    hosts_text,
+)
 from ui.wrapup import wrapup_message
 
 if TYPE_CHECKING:
@@ -100,7 +111,7 @@ def _settings_from_options(
 
 def _check_role(role: discord.Role | None) -> None:
     if role is not None and role.is_default():
-        raise Refusal("@everyone can't be the host role: everyone would be a host. Pick a role for hosts.")
+        raise Refusal(EVERYONE_AS_HOST_ROLE)
 
 
 @app_commands.guild_only()
@@ -129,7 +140,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         """Open the party for this server (hosts: Manage Server)."""
         guild_id = guild_id_of(interaction)
         if not manages_server(interaction):
-            raise Refusal("Only members with Manage Server can open a party; they become its first hosts.")
+            raise Refusal(CREATE_NEEDS_MANAGE_SERVER)
         _check_role(host_role)
         if announce_channel is not None:
             channel_here(interaction, announce_channel, "announcements")
@@ -201,7 +212,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
             announce_channel=announce_channel,
         )
         if settings == PartySettings() and predictions is None and lock is None:
-            raise Refusal("Nothing to change: give at least one option, like `venue` or `starts`.")
+            raise Refusal(NOTHING_TO_CHANGE)
         if settings != PartySettings():
             party = await self.bot.store.parties.edit(party.id, settings, by=interaction.user.id)
         game = await change_predictions(self.bot.store, party, predictions, lock)
@@ -238,7 +249,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         party = await open_party_as_host(interaction)
         channel_id = party.announce_channel_id or interaction.channel_id
         if channel_id is None:
-            raise Refusal("Run /party close in a channel, or set one with /party edit announce_channel.")
+            raise Refusal(CLOSE_WHERE)
         await interaction.response.defer(ephemeral=True)
         party, row = await self.bot.store.close_party(
             party.id, channel_id=channel_id, compose=wrapup_message, by=interaction.user.id
@@ -283,7 +294,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         """The party as a calendar file (.ics) for any calendar app, just for you."""
         party = await shown_party(interaction)
         if party.starts_at is None:
-            raise Refusal("The party has no start yet, so there is nothing to put in a calendar.")
+            raise Refusal(NO_START_FOR_CALENDAR)
         data = party_calendar(party, stamp=utc_now(), link=await self.bot.party_events.link(party))
         await interaction.response.send_message(
             "The party for your calendar: open the file to add it (downloading it again later updates it).",
@@ -383,7 +394,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         try:
             message = await self.bot.invitations.post(party, target)
         except discord.Forbidden as exc:
-            raise Refusal(cannot_post(target, "the invitation")) from exc
+            raise Refusal(cannot_post(target.mention, "the invitation")) from exc
         await interaction.followup.send(f"Invitation posted: {message.jump_url}", ephemeral=True)
 
     @app_commands.command(name="counter")
@@ -398,7 +409,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         try:
             message = await self.bot.counters.post(party, target)
         except discord.Forbidden as exc:
-            raise Refusal(cannot_post(target, "the counter")) from exc
+            raise Refusal(cannot_post(target.mention, "the counter")) from exc
         await interaction.followup.send(f"Counter posted: {message.jump_url}", ephemeral=True)
 
     @app_commands.command(name="screen")
@@ -410,9 +421,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         party = await open_party_as_host(interaction)
         server = self.bot.screen
         if server is None:
-            raise Refusal(
-                "The live screen is turned off on this bot (WEB_PORT=off); ask its owner to turn it on."
-            )
+            raise Refusal(SCREEN_OFF)
         screens = self.bot.store.screens
         token = await screens.reset(party.id) if reset else await screens.link(party.id)
         link = server.link(token)
@@ -472,7 +481,7 @@ class LogPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=LOG
         try:
             party = await interaction.client.store.parties.get(self.party_id)
             if party is None or party.guild_id != interaction.guild_id:
-                raise Refusal("That log is no longer available. Run /party log again.")
+                raise Refusal(LOG_GONE)
             # custom_ids are not secret: the pages are shown to hosts only.
             await require_host(interaction, party)
             pages = log_pages(await interaction.client.store.audit.entries(party.id))

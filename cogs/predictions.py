@@ -36,6 +36,7 @@ from ui.predictions import (
     own_ballot,
     shown,
 )
+from ui.wording import NOTHING_TO_PREDICT, predictions_kept
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -95,7 +96,7 @@ async def _own_party(interaction: discord.Interaction[LoungeBot], party_id: int)
     if party is None or party.guild_id != guild_id_of(interaction):
         raise ForeignMenu()
     if not party.is_open:
-        raise Refusal(f"{party.name} is closed: its predictions are kept as they were.")
+        raise Refusal(predictions_kept(party.name))
     return party
 
 
@@ -237,7 +238,7 @@ class PredictionsCog(commands.Cog):
             return
         embed, view = await _page(interaction, party, 0)
         if view is None and not await store.ballot.categories(party.id):
-            raise Refusal("There's nothing to predict yet: the hosts haven't set up the ballot.")
+            raise Refusal(NOTHING_TO_PREDICT)
         await send_reply(interaction, embed=embed, view=view, ephemeral=True)
 
     @app_commands.command(name="predictions", extras={PUBLIC_REPLY: True})

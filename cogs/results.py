@@ -16,10 +16,11 @@ from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
 from rules.dues import DuesStatus, door_verdict
 from rules.money import format_cents
-from rules.text import clean_note, excerpt, inert
+from rules.text import clean_note, inert
 from rules.times import discord_timestamp
 from storage import Party
 from ui import results as render
+from ui.wording import NO_ANNOUNCE_CHANNEL, no_category_to_announce, not_nominated
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -51,15 +52,13 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
     ) -> discord.TextChannel:
         channel = self.bot.get_channel(party.announce_channel_id) if party.announce_channel_id else fallback
         if not isinstance(channel, discord.TextChannel):
-            raise Refusal(
-                "I can't find the announcement channel. Set one with /party edit announce_channel:#channel."
-            )
+            raise Refusal(NO_ANNOUNCE_CHANNEL)
         return channel
 
     async def _category_id(self, party: Party, typed: str) -> int:
         category = await self.bot.store.ballot.find_category(party.id, typed)
         if category is None:
-            raise Refusal(f"There's no category “{excerpt(typed)}” on the ballot. Pick one from the list.")
+            raise Refusal(no_category_to_announce(typed))
         return category.id
 
     @app_commands.command(name="announce")
@@ -71,7 +70,7 @@ class ResultCog(commands.GroupCog, group_name="result", group_description="Post 
         category_id = await self._category_id(party, category)
         nominee = await self.bot.store.ballot.find_nominee(category_id, winner)
         if nominee is None:
-            raise Refusal(f"“{excerpt(winner)}” isn't nominated in that category. Pick one from the list.")
+            raise Refusal(not_nominated(winner))
         nominee_id = nominee.id
         channel = self._announce_channel(party, interaction.channel)
         # The reply says where the post went, which may take the channel's pacer a moment: acknowledge first.

@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from cogs.pages import show_pages
 from lounge.deadlines import admit
-from lounge.guards import NO_PARTY, guild_id_of, shown_party
+from lounge.guards import guild_id_of, shown_party
 from lounge.replies import reply_privately, report_error
 from lounge.tree import PUBLIC_REPLY
 from rules import Refusal
@@ -27,6 +27,7 @@ from storage.rsvps import Status
 from ui.custom_ids import RSVP_TEMPLATE
 from ui.invitation import promotion_message, rsvp_button, rsvp_reply
 from ui.reminders import reminders_note
+from ui.wording import NO_PARTY, NOT_THIS_INVITATION
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -73,9 +74,7 @@ async def _party_for_rsvp(interaction: discord.Interaction[LoungeBot], party_id:
         old = await store.parties.get(party_id)
         if old is not None and old.guild_id == guild_id and not old.is_open:
             raise RsvpsClosed()
-        raise Refusal(
-            "This invitation isn't for this server's open party. Use /rsvp to answer the current one."
-        )
+        raise Refusal(NOT_THIS_INVITATION)
     if party is None:
         if await store.parties.latest_party(guild_id):
             raise RsvpsClosed()

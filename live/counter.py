@@ -35,6 +35,7 @@ from storage.changes import Topic
 from storage.clock import utc_now
 from storage.fundraising import CounterFigures
 from ui.counter import counter_embed, milestones_message
+from ui.wording import counter_forbidden
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
@@ -65,10 +66,7 @@ class Counters(LiveKeeper):
             try:
                 message = await self._send_counter(party, channel.id, figures)
             except discord.Forbidden:
-                raise Refusal(
-                    f"I can't post in {channel.mention}: I need View Channel, Send Messages and Embed Links "
-                    "there."
-                ) from None
+                raise Refusal(counter_forbidden(channel.mention)) from None
             for old in previous:
                 await self._delete(old)
             await self._announce_milestones(party, figures, channel.id)

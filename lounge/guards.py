@@ -12,19 +12,23 @@ import discord
 
 from rules import Refusal
 from rules.hosts import is_host
-from rules.text import inert
 from storage import Party
-from ui.wording import not_a_host
+from ui.wording import (
+    NO_PARTY,
+    SERVER_ONLY,
+    cannot_post,
+    not_a_host,
+    party_closed,
+    pick_channel_here,
+    pick_text_channel,
+)
 
 if TYPE_CHECKING:
     from lounge.client import LoungeBot
 
-NO_PARTY = "There's no open party in this server. A host can start one with /party create."
-
-
 def guild_id_of(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None:
-        raise Refusal("This command works inside a server, not in direct messages.")
+        raise Refusal(SERVER_ONLY)
     return interaction.guild_id
 
 
@@ -36,10 +40,7 @@ async def open_party(interaction: discord.Interaction[LoungeBot]) -> Party:
     if party is None:
         last = await parties.latest_party(guild_id)
         if last is not None:
-            raise Refusal(
-                f"{inert(last.name)} is closed: its RSVPs, pledges and results are kept as they were. "
-                "A host can start the next party with /party create."
-            )
+            raise Refusal(party_closed(last.name))
         raise Refusal(NO_PARTY)
     return party
 
@@ -55,9 +56,9 @@ async def shown_party(interaction: discord.Interaction[LoungeBot]) -> Party:
 def channel_here(interaction: discord.Interaction, channel: object, what: str) -> discord.TextChannel:
     """:raises Refusal: not a text channel of the server the command runs in (options can name others)."""
     if not isinstance(channel, discord.TextChannel):
-        raise Refusal(f"Pick a text channel for {what}.")
+        raise Refusal(pick_text_channel(what))
     if channel.guild.id != interaction.guild_id:
-        raise Refusal(f"Pick a channel of this server for {what}.")
+        raise Refusal(pick_channel_here(what))
     return channel
 
 
@@ -65,18 +66,11 @@ def channel_here(interaction: discord.Interaction, channel: object, what: str) -
 POSTING = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
 
 
-def cannot_post(channel: discord.TextChannel, what: str) -> str:
-    return (
-        f"I can't post {what} in {channel.mention}: I need View Channel, Send Messages and Embed Links "
-        "there. Give me those, or pick another channel. Nothing was posted."
-    )
-
-
 def postable_channel(interaction: discord.Interaction, channel: object, what: str) -> discord.TextChannel:
     """:raises Refusal: not a text channel of this server, or one the bot can't post in."""
     target = channel_here(interaction, channel, what)
     if not POSTING.is_subset(target.permissions_for(target.guild.me)):
-        raise Refusal(cannot_post(target, what))
+        raise Refusal(cannot_post(target.mention, what))
     return target
 
 

@@ -281,6 +281,98 @@ def rule_refusal_text(error: rule_errors.RuleRefusal) -> str:
 rule_errors.use_wording(rule_refusal_text)
 
 
+# -- refusals the cogs and guards decide themselves (Discord facts: who, where, which channel) ----------
+
+NO_PARTY = "There's no open party in this server. A host can start one with /party create."
+SERVER_ONLY = "This command works inside a server, not in direct messages."
+LIST_OUT_OF_DATE = "This list is out of date. Run the command again to see it."
+LOG_GONE = "That log is no longer available. Run /party log again."
+DOWNLOAD_FAILED = "I couldn't download the file from Discord. Try attaching it again."
+EVERYONE_AS_HOST_ROLE = "@everyone can't be the host role: everyone would be a host. Pick a role for hosts."
+CREATE_NEEDS_MANAGE_SERVER = (
+    "Only members with Manage Server can open a party; they become its first hosts."
+)
+NOTHING_TO_CHANGE = "Nothing to change: give at least one option, like `venue` or `starts`."
+CLOSE_WHERE = "Run /party close in a channel, or set one with /party edit announce_channel."
+NO_START_FOR_CALENDAR = "The party has no start yet, so there is nothing to put in a calendar."
+SCREEN_OFF = "The live screen is turned off on this bot (WEB_PORT=off); ask its owner to turn it on."
+NO_REASON = "Say why, in a few words: the member and the log are shown the reason."
+NOTHING_TO_PREDICT = "There's nothing to predict yet: the hosts haven't set up the ballot."
+NO_ANNOUNCE_CHANNEL = (
+    "I can't find the announcement channel. Set one with /party edit announce_channel:#channel."
+)
+NOT_THIS_INVITATION = (
+    "This invitation isn't for this server's open party. Use /rsvp to answer the current one."
+)
+
+
+def party_closed(party_name: str) -> str:
+    """A command that needs the open party, run after the last one closed."""
+    return (
+        f"{inert(party_name)} is closed: its RSVPs, pledges and results are kept as they were. "
+        "A host can start the next party with /party create."
+    )
+
+
+def predictions_kept(party_name: str) -> str:
+    """A ballot menu or button of a party that has closed since it was shown."""
+    return f"{inert(party_name)} is closed: its predictions are kept as they were."
+
+
+def pick_text_channel(what: str) -> str:
+    return f"Pick a text channel for {what}."
+
+
+def pick_channel_here(what: str) -> str:
+    return f"Pick a channel of this server for {what}."
+
+
+def cannot_post(channel_mention: str, what: str) -> str:
+    return (
+        f"I can't post {what} in {channel_mention}: I need View Channel, Send Messages and Embed Links "
+        "there. Give me those, or pick another channel. Nothing was posted."
+    )
+
+
+def counter_forbidden(channel_mention: str) -> str:
+    """Discord refused the counter's post although the channel looked postable."""
+    return (
+        f"I can't post in {channel_mention}: I need View Channel, Send Messages and Embed Links "
+        "there."
+    )
+
+
+def no_such_category(typed: str) -> str:
+    """A host's typed category (ballot commands) matches none of the party's."""
+    return f"There's no category “{excerpt(typed)}” on the ballot. Pick one from the list as you type."
+
+
+def no_category_to_announce(typed: str) -> str:
+    """A host's typed category (result commands) matches none of the party's."""
+    return f"There's no category “{excerpt(typed)}” on the ballot. Pick one from the list."
+
+
+def not_a_nominee(typed: str, category: str) -> str:
+    return (
+        f"“{excerpt(typed)}” isn't a nominee in “{excerpt(category)}”. "
+        "Pick one from the list as you type."
+    )
+
+
+def not_nominated(typed: str) -> str:
+    return f"“{excerpt(typed)}” isn't nominated in that category. Pick one from the list."
+
+
+def nominee_not_member(member_id: int) -> str:
+    """A nominee mentioned as a member who isn't in this server."""
+    return f"The member with id {member_id} isn't in this server, so they can't be a nominee."
+
+
+def cannot_link(member_name: str) -> str:
+    """A nominee linked to a user who isn't a (human) member of this server."""
+    return f"{inert(member_name)} isn't a member of this server, so they can't be linked."
+
+
 NOT_A_NUMBER = "Pick one from the list: start typing a donor's name or an amount."
 BOTS_DONT_PAY = "Bots don't pay. Pick the member the money came from."
 BOT_HOST = "A bot can't host the party. Pick a member."
