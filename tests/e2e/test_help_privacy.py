@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import threading
-import time
 from typing import Any
 
 import pytest
 from conftest import Lounge
+from stall_kit import hold_write_lock
 
 from storage.privacy import FORMER_GUEST
 
@@ -148,18 +147,6 @@ async def test_privacy_forget_erases_the_callers_words_keeps_the_money_and_touch
 
     stranger = await sb.slash(lounge.guests[3], lounge.channel, "privacy forget")
     assert stranger.content == "There was nothing to forget: no RSVP, pledge or payment has your id."
-
-
-def hold_write_lock(path: str, seconds: float, holding: threading.Event) -> None:
-    """Another process's writer (a backup, say) holding the database for `seconds`."""
-    connection = sqlite3.connect(path, timeout=10, isolation_level=None)
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        holding.set()
-        time.sleep(seconds)
-        connection.execute("ROLLBACK")
-    finally:
-        connection.close()
 
 
 async def test_privacy_show_lists_predictions_and_reminder_opt_outs_and_forget_survives_a_stall(

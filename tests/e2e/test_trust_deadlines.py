@@ -4,11 +4,10 @@ changes nothing (issue 10, finding 3)."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
-import time
 
 from conftest import Lounge
+from stall_kit import hold_write_lock
 
 from sandbox import InteractionReply
 
@@ -25,18 +24,6 @@ async def open_party(lounge: Lounge) -> None:
 async def stored_pledge_interactions(lounge: Lounge) -> set[int]:
     rows = await lounge.store.database.fetch_all("SELECT interaction_id FROM pledges")
     return {row[0] for row in rows}
-
-
-def hold_write_lock(path: str, seconds: float, holding: threading.Event) -> None:
-    """Another process's writer: BEGIN IMMEDIATE held for `seconds`, as a backup or a migration would."""
-    connection = sqlite3.connect(path, timeout=10, isolation_level=None)
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        holding.set()
-        time.sleep(seconds)
-        connection.execute("ROLLBACK")
-    finally:
-        connection.close()
 
 
 async def pledges_during_a_stall(lounge: Lounge, seconds: float, first_cents: int) -> list[InteractionReply]:
