@@ -1,10 +1,15 @@
 """The one SQLite connection of this process: opening it, migrating it, and serialising its use.
 
-Every statement in the project runs through `Database`. Reads and writes alike take one asyncio lock,
-and a write that spans statements runs inside `transaction()` as one `BEGIN IMMEDIATE … COMMIT`: on a
-shared aiosqlite connection, one coroutine's `commit()` would otherwise land in the middle of another
-coroutine's half-done writes (aiosqlite issues #7 and #19), and a read could see rows that a rollback
-later takes back.
+Every statement in the project runs through `Database`. Writes take one asyncio lock, and a write that
+spans statements runs inside `transaction()` as one `BEGIN IMMEDIATE … COMMIT`: on a shared aiosqlite
+connection, one coroutine's `commit()` would otherwise land in the middle of another coroutine's half-done
+writes (aiosqlite issues #7 and #19).
+
+Reads made outside a transaction go to a second, read-only connection with its own thread, and take no
+lock: in WAL mode it sees exactly what was committed when each read began, never a write in progress, and
+it reads while a COMMIT waits on the disk. So a burst of lookups (every interaction finds its party first)
+is answered in one turn of the event loop, instead of taking the writers' lock one after the other, one
+loop turn each. A read inside a transaction joins it on the writing connection, and sees its own writes.
 
 Two ways to run a transaction. `transaction()` is async, one await (one trip to aiosqlite's thread) per
 statement, for everything that is not hot. `run(fn)` hands a plain function the whole transaction on the
@@ -220,6 +225,8 @@ class Database:
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._connection = connection
+        # Until `open` adds the read-only connection, reads share the writing one (under the lock).
+        self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self.path = path
         self.changes = ChangeFeed()
@@ -248,6 +255,7 @@ class Database:
             await database._configure()
             if migrate:
                 await database.migrate()
+            database._reader = await _open_reader(path)
         except BaseException as exc:
             await connection.close()
             if isinstance(exc, sqlite3.Error):
@@ -274,6 +282,8 @@ class Database:
             await asyncio.gather(self._committer, return_exceptions=True)
         async with self._lock:
             await self._connection.close()
+        if self._reader is not None:
+            await self._reader.close()
 
     async def user_version(self) -> int:
         return int(await self.fetch_value("PRAGMA user_version"))
@@ -422,16 +432,20 @@ class Database:
             return await job.future
 
     async def read(self, fn: Callable[[Work], T]) -> T:
-        """Runs `fn(work)` on the database thread in one snapshot (one trip, not one per statement)."""
+        """Runs `fn(work)` on a database thread in one snapshot (one trip, not one per statement)."""
         if self._joined() is not None:
             return await self._on_thread(lambda connection: fn(Work(connection)))
-        async with _waiting(), self._lock:
-            return await self._on_thread(lambda connection: _read_on_thread(connection, fn))
+        if self._reader is None:
+            async with _waiting(), self._lock:
+                return await self._on_thread(lambda connection: _read_on_thread(connection, fn))
+        reader = self._reader
+        async with _waiting():
+            return await reader._execute(lambda: _read_on_thread(reader._conn, fn))
 
     async def _on_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         # aiosqlite 0.22.1 has no public call for "run this function on your thread": `_execute` queues
-        # one and `_conn` is its sqlite3 connection. Pinned in requirements.txt;
-        # tests/storage/test_group_commit.py fails loudly if an upgrade moves them.
+        # one and `_conn` is its sqlite3 connection (`read` uses them on the reader too). Pinned in
+        # requirements.txt; tests/storage/test_group_commit.py fails loudly if an upgrade moves them.
         connection = self._connection
         return await connection._execute(lambda: fn(connection._conn))
 
@@ -491,11 +505,11 @@ class Database:
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         if (tx := self._joined()) is not None:
             return await tx.fetch_all(sql, params)
-        async with _waiting(), self._lock:
-            try:
-                return list(await self._connection.execute_fetchall(sql, params))
-            except OverflowError:
-                return []  # see NO_SUCH_ID
+        if self._reader is None:
+            async with _waiting(), self._lock:
+                return await _fetch_all(self._connection, sql, params)
+        async with _waiting():
+            return await _fetch_all(self._reader, sql, params)
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -522,6 +536,27 @@ class _Ended(Generic[T]):
         if self.error is not None:
             raise self.error
         return self.value
+
+
+async def _open_reader(path: Path) -> aiosqlite.Connection:
+    """The read-only connection: autocommit, so each statement or `read` sees the latest COMMIT."""
+    reader = await aiosqlite.connect(path, isolation_level=None)
+    reader.row_factory = sqlite3.Row
+    try:
+        # query_only: a write slipped into a read fails loudly instead of bypassing the writers' lock.
+        for pragma in ("PRAGMA query_only = ON", "PRAGMA busy_timeout = 5000"):
+            await reader.execute(pragma)
+    except BaseException:
+        await reader.close()
+        raise
+    return reader
+
+
+async def _fetch_all(connection: aiosqlite.Connection, sql: str, params: Params) -> list[sqlite3.Row]:
+    try:
+        return list(await connection.execute_fetchall(sql, params))
+    except OverflowError:
+        return []  # see NO_SUCH_ID
 
 
 def _set_once(future: asyncio.Future[T], value: T) -> None:

@@ -22,9 +22,24 @@ async def test_fresh_database_reaches_latest_version_with_wal_and_foreign_keys(t
     db = await Database.open(tmp_path / "lounge.db")
     try:
         assert await db.user_version() == len(list_migrations())
-        assert await db.fetch_value("PRAGMA journal_mode") == "wal"
-        assert await db.fetch_value("PRAGMA foreign_keys") == 1
-        assert await db.fetch_value("PRAGMA synchronous") == 2  # FULL
+        # Inside a transaction, reads run on the writing connection: its settings are the ones that count.
+        async with db.transaction():
+            assert await db.fetch_value("PRAGMA journal_mode") == "wal"
+            assert await db.fetch_value("PRAGMA foreign_keys") == 1
+            assert await db.fetch_value("PRAGMA synchronous") == 2  # FULL
+    finally:
+        await db.close()
+
+
+async def test_reads_outside_a_transaction_see_every_commit_and_cannot_write(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "lounge.db")
+    try:
+        await db.execute("INSERT INTO meta (key, value) VALUES ('seen', 'yes')")
+        assert await db.fetch_value("SELECT value FROM meta WHERE key = 'seen'") == "yes"
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            await db.fetch_all("INSERT INTO meta (key, value) VALUES ('sneaked', 'in')")
+        async with db.transaction():
+            assert await db.fetch_value("SELECT count(*) FROM meta WHERE key = 'sneaked'") == 0
     finally:
         await db.close()
 
