@@ -20,7 +20,7 @@ from datetime import datetime
 
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
-from storage.database import Database, Transaction
+from storage.database import Database, Transaction, Work
 
 # Discord's answers that a permission is missing in the channel as it is now.
 MISSING_ACCESS = 50001
@@ -90,34 +90,53 @@ class DeliveryProblem:
 ComposeNotice = Callable[[DeliveryProblem], OutgoingMessage]
 
 
-async def _insert(
-    tx: Transaction,
-    *,
-    party_id: int | None,
-    kind: str,
-    message: OutgoingMessage,
-    channel_id: int | None = None,
-    user_id: int | None = None,
-    fallback_channel_id: int | None = None,
-    edit_of: int | None = None,
-) -> int:
-    if message.content is None and not message.embeds and not message.files:
-        raise ValueError("an outgoing message needs content, an embed or a file")
-    row_id = await tx.execute(
-        "INSERT INTO outbox (party_id, kind, channel_id, user_id, fallback_channel_id, edit_of, content, "
-        "embeds, mention_user_ids, created_at, buttons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            party_id, kind, channel_id, user_id, fallback_channel_id, edit_of, message.content,
-            json.dumps(list(message.embeds)), json.dumps(list(message.mention_user_ids)),
+_INSERT = (
+    "INSERT INTO outbox (party_id, kind, channel_id, user_id, fallback_channel_id, edit_of, content, "
+    "embeds, mention_user_ids, created_at, buttons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_FILE = "INSERT INTO outbox_files (outbox_id, position, name, data) VALUES (?, ?, ?, ?)"
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One outbox row to insert: where it goes and what it says."""
+
+    party_id: int | None
+    kind: str
+    message: OutgoingMessage
+    channel_id: int | None = None
+    user_id: int | None = None
+    fallback_channel_id: int | None = None
+    edit_of: int | None = None
+
+    def params(self) -> tuple[object, ...]:
+        message = self.message
+        if message.content is None and not message.embeds and not message.files:
+            raise ValueError("an outgoing message needs content, an embed or a file")
+        return (
+            self.party_id, self.kind, self.channel_id, self.user_id, self.fallback_channel_id, self.edit_of,
+            message.content, json.dumps(list(message.embeds)), json.dumps(list(message.mention_user_ids)),
             to_text(utc_now()), json.dumps(list(message.buttons)),
-        ),
-    )
-    if message.files:
-        await tx.executemany(
-            "INSERT INTO outbox_files (outbox_id, position, name, data) VALUES (?, ?, ?, ?)",
-            [(row_id, n, f.name, f.data) for n, f in enumerate(message.files)],
         )
-    tx.touch(party_id or NO_PARTY, Topic.OUTBOX)
+
+    def files(self, row_id: int) -> list[tuple[int, int, str, bytes]]:
+        return [(row_id, n, f.name, f.data) for n, f in enumerate(self.message.files)]
+
+
+async def _insert(tx: Transaction, row: _Row) -> int:
+    row_id = await tx.execute(_INSERT, row.params())
+    if row.message.files:
+        await tx.executemany(_INSERT_FILE, row.files(row_id))
+    tx.touch(row.party_id or NO_PARTY, Topic.OUTBOX)
+    return row_id
+
+
+def _insert_in(work: Work, row: _Row) -> int:
+    """`_insert` for a function run by `Database.run`, on the database thread."""
+    row_id = work.execute(_INSERT, row.params())
+    for file in row.files(row_id):
+        work.execute(_INSERT_FILE, file)
+    work.touch(row.party_id or NO_PARTY, Topic.OUTBOX)
     return row_id
 
 
@@ -125,7 +144,7 @@ async def post_in_channel(
     tx: Transaction, *, party_id: int | None, channel_id: int, message: OutgoingMessage, kind: str
 ) -> int:
     """Queues a post in `channel_id`, inside the caller's transaction; returns the outbox row id."""
-    return await _insert(tx, party_id=party_id, kind=kind, message=message, channel_id=channel_id)
+    return await _insert(tx, _Row(party_id, kind, message, channel_id=channel_id))
 
 
 async def direct_message(
@@ -139,8 +158,22 @@ async def direct_message(
 ) -> int:
     """Queues a DM; a member whose DMs are closed is mentioned in `fallback_channel_id` instead."""
     return await _insert(
-        tx, party_id=party_id, kind=kind, message=message, user_id=user_id,
-        fallback_channel_id=fallback_channel_id,
+        tx, _Row(party_id, kind, message, user_id=user_id, fallback_channel_id=fallback_channel_id)
+    )
+
+
+def direct_message_in(
+    work: Work,
+    *,
+    party_id: int | None,
+    user_id: int,
+    message: OutgoingMessage,
+    kind: str,
+    fallback_channel_id: int | None,
+) -> int:
+    """`direct_message` for a function run by `Database.run`, on the database thread."""
+    return _insert_in(
+        work, _Row(party_id, kind, message, user_id=user_id, fallback_channel_id=fallback_channel_id)
     )
 
 
@@ -148,7 +181,7 @@ async def edit_delivered(
     tx: Transaction, *, party_id: int | None, target_id: int, message: OutgoingMessage, kind: str
 ) -> int:
     """Queues an edit of the message outbox row `target_id` posts (sent once that one is out)."""
-    return await _insert(tx, party_id=party_id, kind=kind, message=message, edit_of=target_id)
+    return await _insert(tx, _Row(party_id, kind, message, edit_of=target_id))
 
 
 async def withdraw_if_pending(tx: Transaction, row_id: int, reason: str) -> bool:

@@ -17,10 +17,10 @@ from typing import Literal
 from rules.admission import Claim, Standing, decide, promotions
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
-from storage.database import Database, Transaction
+from storage.database import Database, Work
 from storage.errors import RsvpsClosed
-from storage.interactions import claim_interaction
-from storage.outbox import OutgoingMessage, direct_message
+from storage.interactions import claim_interaction_in
+from storage.outbox import OutgoingMessage, direct_message_in
 
 # Builds the private notice to a member who got a place (ui code, given by the caller).
 PromotionNotice = Callable[["Rsvp"], OutgoingMessage]
@@ -114,68 +114,72 @@ class RsvpStore:
     ) -> RsvpOutcome:
         """Records the member's answer. `plus_ones` and `note` left as None keep what they had before
         (0 and no note for a first answer); `clear_note` removes the note. Members the answer moves off
-        the waitlist are sent `notice` through the outbox in the same transaction (see `_tell`).
+        the waitlist are sent `notice` through the outbox in the same transaction (see `_tell_in`);
+        `notice` runs on the database thread, so it only builds the message.
 
         :raises RsvpsClosed: the party is closed.
         :raises Refusal: a confirmed guest asks for more plus-ones than fit.
         """
-        now = to_text(utc_now())
-        async with self._db.transaction() as tx:
-            party = await tx.fetch_one("SELECT capacity, closed_at FROM parties WHERE id = ?", (party_id,))
+        def answer_in(work: Work) -> RsvpOutcome:
+            now = to_text(utc_now())
+            party = work.fetch_one("SELECT capacity, closed_at FROM parties WHERE id = ?", (party_id,))
             if party is None or party["closed_at"] is not None:
                 raise RsvpsClosed()
-            previous = await self._get(tx, party_id, user_id)
-            if not await claim_interaction(tx, interaction_id, "rsvp"):
+            previous = _get_in(work, party_id, user_id)
+            if not claim_interaction_in(work, interaction_id, "rsvp"):
                 assert previous is not None, "an applied RSVP interaction always leaves its row"
-                return RsvpOutcome(False, previous, None, await self._place(tx, previous), ())
+                return RsvpOutcome(False, previous, None, _place_in(work, previous), ())
 
             kept_plus_ones = previous.plus_ones if previous else 0
             new_plus_ones = kept_plus_ones if plus_ones is None else plus_ones
             kept_note = previous.note if previous else None
             new_note = None if clear_note else (kept_note if note is None else note)
 
-            standing = await self._standing(tx, party_id, party["capacity"])
+            standing = _standing_in(work, party_id, party["capacity"])
             decision = decide(standing, user_id, new_plus_ones if status == "going" else None)
 
             waitlist_seq: int | None = None
             if decision.place is not None:
                 waitlist_seq = previous.waitlist_seq if previous and previous.waiting else None
                 if waitlist_seq is None:
-                    waitlist_seq = await tx.fetch_value(
+                    waitlist_seq = work.fetch_value(
                         "SELECT coalesce(max(waitlist_seq), 0) + 1 FROM rsvps WHERE party_id = ?",
                         (party_id,),
                     )
-            await tx.execute(
-                "INSERT INTO rsvps (party_id, user_id, display_name, status, plus_ones, note, waitlist_seq, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (party_id, user_id) DO UPDATE SET display_name = excluded.display_name, "
-                "status = excluded.status, plus_ones = excluded.plus_ones, note = excluded.note, "
-                "waitlist_seq = excluded.waitlist_seq, updated_at = excluded.updated_at",
+            work.execute(
+                _UPSERT,
                 (party_id, user_id, display_name, status, new_plus_ones, new_note, waitlist_seq, now, now),
             )
-            promoted = await self._confirm(tx, party_id, decision.promoted, now)
-            await self._tell(tx, party_id, promoted, notice, fallback_channel_id)
-            tx.touch(party_id, Topic.RSVPS)
-            rsvp = await self._get(tx, party_id, user_id)
-        assert rsvp is not None
-        return RsvpOutcome(True, rsvp, previous, decision.place, tuple(promoted))
+            promoted = _confirm_in(work, party_id, decision.promoted, now)
+            _tell_in(work, party_id, promoted, notice, fallback_channel_id)
+            work.touch(party_id, Topic.RSVPS)
+            rsvp = _get_in(work, party_id, user_id)
+            assert rsvp is not None
+            return RsvpOutcome(True, rsvp, previous, decision.place, promoted)
+
+        # Clicks come in bursts during a show: run() writes the whole answer in one trip to the database
+        # thread and commits it with whatever else arrived meanwhile, instead of holding the writers' lock
+        # for a dozen trips.
+        return await self._db.run(answer_in)
 
     async def promote_waitlisted(
         self, party_id: int, *, notice: PromotionNotice | None = None, fallback_channel_id: int | None = None
     ) -> tuple[Rsvp, ...]:
         """Confirms every waitlisted member who fits now (after a capacity change), in order, and queues
         their `notice` with it."""
-        now = to_text(utc_now())
-        async with self._db.transaction() as tx:
-            party = await tx.fetch_one("SELECT capacity, closed_at FROM parties WHERE id = ?", (party_id,))
+        def promote_in(work: Work) -> tuple[Rsvp, ...]:
+            now = to_text(utc_now())
+            party = work.fetch_one("SELECT capacity, closed_at FROM parties WHERE id = ?", (party_id,))
             if party is None or party["closed_at"] is not None:
                 return ()
-            standing = await self._standing(tx, party_id, party["capacity"])
-            promoted = await self._confirm(tx, party_id, promotions(standing), now)
-            await self._tell(tx, party_id, promoted, notice, fallback_channel_id)
+            standing = _standing_in(work, party_id, party["capacity"])
+            promoted = _confirm_in(work, party_id, promotions(standing), now)
+            _tell_in(work, party_id, promoted, notice, fallback_channel_id)
             if promoted:
-                tx.touch(party_id, Topic.RSVPS)
+                work.touch(party_id, Topic.RSVPS)
             return promoted
+
+        return await self._db.run(promote_in)
 
     async def get(self, party_id: int, user_id: int) -> Rsvp | None:
         row = await self._db.fetch_one(
@@ -211,70 +215,75 @@ class RsvpStore:
             not_going=tuple(r for r in rsvps if r.status == "not_going"),
         )
 
-    @staticmethod
-    async def _tell(
-        tx: Transaction,
-        party_id: int,
-        promoted: Sequence[Rsvp],
-        notice: PromotionNotice | None,
-        fallback_channel_id: int | None,
-    ) -> None:
-        """A DM to each promoted member; closed DMs fall back to a mention where the party's newest
-        invitation is, else in `fallback_channel_id` (where the change was made)."""
-        if not promoted or notice is None:
-            return
-        invitation_channel = await tx.fetch_value(
-            "SELECT channel_id FROM party_messages WHERE party_id = ? AND kind = 'invitation' "
-            "AND retired_at IS NULL ORDER BY id DESC LIMIT 1",
-            (party_id,),
-        )
-        for rsvp in promoted:
-            await direct_message(
-                tx, party_id=party_id, user_id=rsvp.user_id, message=notice(rsvp), kind="promotion",
-                fallback_channel_id=invitation_channel or fallback_channel_id,
-            )
 
-    @classmethod
-    async def _confirm(
-        cls, tx: Transaction, party_id: int, user_ids: Sequence[int], now: str | None
-    ) -> tuple[Rsvp, ...]:
-        """Moves these members off the waitlist into a confirmed place."""
-        confirmed = []
-        for user_id in user_ids:
-            await tx.execute(
-                "UPDATE rsvps SET waitlist_seq = NULL, updated_at = ? WHERE party_id = ? AND user_id = ?",
-                (now, party_id, user_id),
-            )
-            row = await cls._get(tx, party_id, user_id)
-            assert row is not None
-            confirmed.append(row)
-        return tuple(confirmed)
+_UPSERT = (
+    "INSERT INTO rsvps (party_id, user_id, display_name, status, plus_ones, note, waitlist_seq, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (party_id, user_id) DO UPDATE SET display_name = excluded.display_name, "
+    "status = excluded.status, plus_ones = excluded.plus_ones, note = excluded.note, "
+    "waitlist_seq = excluded.waitlist_seq, updated_at = excluded.updated_at"
+)
 
-    @staticmethod
-    async def _get(tx: Transaction, party_id: int, user_id: int) -> Rsvp | None:
-        row = await tx.fetch_one(
-            "SELECT * FROM rsvps WHERE party_id = ? AND user_id = ?", (party_id, user_id)
-        )
-        return None if row is None else _row(row)
 
-    @staticmethod
-    async def _standing(tx: Transaction, party_id: int, capacity: int | None) -> Standing:
-        rows = await tx.fetch_all(
-            "SELECT user_id, plus_ones, waitlist_seq FROM rsvps WHERE party_id = ? AND status = 'going' "
-            "ORDER BY waitlist_seq",
-            (party_id,),
-        )
-        return Standing(
-            capacity=capacity,
-            confirmed=[Claim(r["user_id"], r["plus_ones"]) for r in rows if r["waitlist_seq"] is None],
-            waitlist=[Claim(r["user_id"], r["plus_ones"]) for r in rows if r["waitlist_seq"] is not None],
+def _tell_in(
+    work: Work,
+    party_id: int,
+    promoted: Sequence[Rsvp],
+    notice: PromotionNotice | None,
+    fallback_channel_id: int | None,
+) -> None:
+    """A DM to each promoted member; closed DMs fall back to a mention where the party's newest
+    invitation is, else in `fallback_channel_id` (where the change was made)."""
+    if not promoted or notice is None:
+        return
+    invitation_channel = work.fetch_value(
+        "SELECT channel_id FROM party_messages WHERE party_id = ? AND kind = 'invitation' "
+        "AND retired_at IS NULL ORDER BY id DESC LIMIT 1",
+        (party_id,),
+    )
+    for rsvp in promoted:
+        direct_message_in(
+            work, party_id=party_id, user_id=rsvp.user_id, message=notice(rsvp), kind="promotion",
+            fallback_channel_id=invitation_channel or fallback_channel_id,
         )
 
-    @staticmethod
-    async def _place(tx: Transaction, rsvp: Rsvp) -> int | None:
-        if rsvp.waitlist_seq is None:
-            return None
-        return await tx.fetch_value(
-            "SELECT count(*) FROM rsvps WHERE party_id = ? AND waitlist_seq <= ?",
-            (rsvp.party_id, rsvp.waitlist_seq),
+
+def _confirm_in(work: Work, party_id: int, user_ids: Sequence[int], now: str | None) -> tuple[Rsvp, ...]:
+    """Moves these members off the waitlist into a confirmed place."""
+    confirmed = []
+    for user_id in user_ids:
+        work.execute(
+            "UPDATE rsvps SET waitlist_seq = NULL, updated_at = ? WHERE party_id = ? AND user_id = ?",
+            (now, party_id, user_id),
         )
+        row = _get_in(work, party_id, user_id)
+        assert row is not None
+        confirmed.append(row)
+    return tuple(confirmed)
+
+
+def _get_in(work: Work, party_id: int, user_id: int) -> Rsvp | None:
+    row = work.fetch_one("SELECT * FROM rsvps WHERE party_id = ? AND user_id = ?", (party_id, user_id))
+    return None if row is None else _row(row)
+
+
+def _standing_in(work: Work, party_id: int, capacity: int | None) -> Standing:
+    rows = work.fetch_all(
+        "SELECT user_id, plus_ones, waitlist_seq FROM rsvps WHERE party_id = ? AND status = 'going' "
+        "ORDER BY waitlist_seq",
+        (party_id,),
+    )
+    return Standing(
+        capacity=capacity,
+        confirmed=[Claim(r["user_id"], r["plus_ones"]) for r in rows if r["waitlist_seq"] is None],
+        waitlist=[Claim(r["user_id"], r["plus_ones"]) for r in rows if r["waitlist_seq"] is not None],
+    )
+
+
+def _place_in(work: Work, rsvp: Rsvp) -> int | None:
+    if rsvp.waitlist_seq is None:
+        return None
+    return work.fetch_value(
+        "SELECT count(*) FROM rsvps WHERE party_id = ? AND waitlist_seq <= ?",
+        (rsvp.party_id, rsvp.waitlist_seq),
+    )
