@@ -22,7 +22,7 @@ try:
 except ImportError:  # requirements.txt installs it wherever it builds (not on Windows)
     uvloop = None
 
-from lounge import VERSION
+from lounge import VERSION, heap
 from lounge.client import LoungeBot, use_discord_endpoints
 from lounge.logs import configure_logging
 from lounge.settings import (
@@ -159,6 +159,7 @@ def start() -> int:
         return fail(str(exc))
     configure_logging(log_level_number(settings), secrets=[token.reveal()])
     use_discord_endpoints(settings.api_base, settings.gateway_url)
+    heap.settle()
     try:
         # uvloop's event loop: interactions, HTTP replies and aiosqlite's hand-backs all cost less of the one
         # core the bot runs on (BENCHMARKS.md, "Faster plumbing").
