@@ -491,6 +491,10 @@ class Database:
                 self._queued.clear()
                 raise asyncio.CancelledError
 
+    def in_transaction(self) -> bool:
+        """Whether this task is inside a transaction of this database (its reads then join it)."""
+        return self._joined() is not None
+
     def _joined(self) -> Transaction | None:
         tx = _current.get()
         return tx if tx is not None and tx.database is self else None

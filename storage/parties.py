@@ -87,8 +87,39 @@ def _column_value(column: str, value: object) -> object:
 
 
 class PartyStore:
+    """Every interaction starts by finding its guild's party, so the two lookups by guild are kept in memory.
+
+    An entry is good until a commit touches any party's `Topic.PARTY`; every write to `parties` (all of
+    them in this module) touches it. The generation is read before the lookup it guards: a lookup that
+    overlaps a commit is stored under the generation that commit's signal retires, so it is never served.
+    """
+
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._generation = 0
+        self._by_guild: dict[tuple[str, int], tuple[int, Party | None]] = {}
+        database.changes.subscribe(self._on_change)
+
+    def _on_change(self, party_id: int, topics: frozenset[Topic]) -> None:
+        if Topic.PARTY in topics:
+            self._generation += 1
+            self._by_guild.clear()
+
+    async def _remembered(self, kind: str, guild_id: int, sql: str) -> Party | None:
+        if self._db.in_transaction():
+            # Inside a transaction the answer may include its own uncommitted writes: never remembered.
+            row = await self._db.fetch_one(sql, (guild_id,))
+            return None if row is None else _row_to_party(row)
+        key = (kind, guild_id)
+        generation = self._generation
+        known = self._by_guild.get(key)
+        if known is not None and known[0] == generation:
+            return known[1]
+        row = await self._db.fetch_one(sql, (guild_id,))
+        party = None if row is None else _row_to_party(row)
+        if generation == self._generation:
+            self._by_guild[key] = (generation, party)
+        return party
 
     async def create(self, guild_id: int, created_by: int, settings: PartySettings) -> Party:
         """Opens a party for the guild, its creator becoming a host.
@@ -115,6 +146,7 @@ class PartyStore:
             )
             if settings.starts_at is not None:
                 await plan_reminders(tx, party_id, utc_now())
+            tx.touch(party_id, Topic.PARTY)
             row = await tx.fetch_one("SELECT * FROM parties WHERE id = ?", (party_id,))
         assert row is not None
         return _row_to_party(row)
@@ -222,18 +254,16 @@ class PartyStore:
         return None if row is None else _row_to_party(row)
 
     async def open_party(self, guild_id: int) -> Party | None:
-        row = await self._db.fetch_one(
-            "SELECT * FROM parties WHERE guild_id = ? AND closed_at IS NULL", (guild_id,)
+        return await self._remembered(
+            "open", guild_id, "SELECT * FROM parties WHERE guild_id = ? AND closed_at IS NULL"
         )
-        return None if row is None else _row_to_party(row)
 
     async def latest_party(self, guild_id: int) -> Party | None:
         """The open party, or else the most recently created closed one (for read-only views)."""
-        row = await self._db.fetch_one(
+        return await self._remembered(
+            "latest", guild_id,
             "SELECT * FROM parties WHERE guild_id = ? ORDER BY closed_at IS NOT NULL, id DESC LIMIT 1",
-            (guild_id,),
         )
-        return None if row is None else _row_to_party(row)
 
     async def open_parties(self) -> list[Party]:
         rows = await self._db.fetch_all("SELECT * FROM parties WHERE closed_at IS NULL ORDER BY id")

@@ -55,3 +55,42 @@ async def test_edit_changes_only_given_fields_and_closed_parties_are_read_only(s
     # A new party may open once the old one is closed; history keeps both.
     again = await store.parties.create(10, 1, PartySettings(name="Next year"))
     assert await store.parties.latest_party(10) == again
+
+
+async def test_the_party_lookups_by_guild_follow_every_committed_change(store: Storage) -> None:
+    # Looked up (and remembered) before each change, so a stale memory would show.
+    assert await store.parties.open_party(7) is None
+    assert await store.parties.latest_party(7) is None
+    party = await store.parties.create(7, 1, PartySettings(name="Emmys"))
+    assert await store.parties.open_party(7) == party
+    await store.parties.edit(party.id, PartySettings(name="Oscars"))
+    assert (await store.parties.open_party(7)).name == "Oscars"
+    assert (await store.parties.latest_party(7)).name == "Oscars"
+    await store.parties.close(party.id)
+    assert await store.parties.open_party(7) is None
+    assert (await store.parties.latest_party(7)).closed_at is not None
+    await store.parties.reopen(7, 1)
+    assert (await store.parties.open_party(7)).id == party.id
+    # A change rolled back is not seen, and one made inside a transaction is seen there before it commits.
+    with pytest.raises(RuntimeError):
+        async with store.database.transaction():
+            await store.parties.close(party.id)
+            assert await store.parties.open_party(7) is None
+            raise RuntimeError("undo")
+    assert (await store.parties.open_party(7)).id == party.id
+
+
+async def test_a_lookup_that_overlaps_a_commit_is_not_remembered(store: Storage) -> None:
+    party = await store.parties.create(8, 1, PartySettings(name="Emmys"))
+    # Each round a lookup starts, then a close or reopen commits while it is in flight: whatever it read,
+    # the next lookup must see the change. (The rarer order, a stale answer arriving after the commit's
+    # signal, is what the generation check in PartyStore._remembered is for; this loop does not force it.)
+    for round_ in range(40):
+        lookup = asyncio.create_task(store.parties.open_party(8))
+        if round_ % 2 == 0:
+            await store.parties.close(party.id)
+        else:
+            await store.parties.reopen(8, 1)
+        await lookup
+        expected_open = round_ % 2 == 1
+        assert (await store.parties.open_party(8) is not None) == expected_open, round_
