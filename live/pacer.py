@@ -205,16 +205,31 @@ class ChannelPacer:
         if isinstance(message_id, int):
             self._shown[message_id] = job.shows
 
-    async def _wait_for_budget(self, lane: _Lane) -> None:
+    async def turn(self, channel_id: int) -> None:
+        """Returns once the channel's budget would let a write go out at once, reserving nothing.
+
+        For a caller that reads what it writes (a live figure): waiting here first and reading after
+        shows what is stored when the write can go, not what was stored a spacing earlier.
+        """
+        lane = self._lanes.get(channel_id)
+        if lane is None:
+            return
+        delay = self._delay(lane)
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def _delay(self, lane: _Lane) -> float:
         now = time.monotonic()
         while lane.finished and now - lane.finished[0] >= self.window + self.margin:
             lane.finished.popleft()
         delay = lane.last_start + self.spacing - now
         if len(lane.finished) >= self.limit:
             delay = max(delay, lane.finished[0] + self.window + self.margin - now)
+        return delay
+
+    async def _wait_for_budget(self, lane: _Lane) -> None:
+        delay = self._delay(lane)
         if delay > 0:
             log.debug("Spacing the channel's writes; next in %.2fs", delay)
             await asyncio.sleep(delay)
-        now = time.monotonic()
-        while lane.finished and now - lane.finished[0] >= self.window + self.margin:
-            lane.finished.popleft()
+        self._delay(lane)  # drops what left the window while waiting

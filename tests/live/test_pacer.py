@@ -168,3 +168,23 @@ async def test_an_edit_goes_once_before_a_waiting_post_never_more() -> None:
     await asyncio.wait_for(asyncio.gather(first, *queued), 5)
     assert sent == ["counter edit 1", "counter edit 2", "milestone", "invitation edit"]
     await pacer.close()
+
+
+async def test_turn_returns_when_a_write_could_go_out_without_taking_the_slot() -> None:
+    pacer = ChannelPacer(limit=5, window=1.0, margin=0.0, fresh_start=True)
+    starts: list[float] = []
+
+    async def write() -> None:
+        starts.append(time.monotonic())
+
+    begin = time.monotonic()
+    await asyncio.wait_for(pacer.turn(1), 1)  # a channel never written to: at once
+    assert time.monotonic() - begin < 0.1
+    await pacer.send(1, write)
+    await asyncio.wait_for(pacer.turn(1), 1)
+    turned = time.monotonic()
+    assert turned - starts[0] >= pacer.spacing - 0.01  # waited out the spacing after the write
+    # The turn reserved nothing: a write asked for now goes out at once.
+    await asyncio.wait_for(pacer.send(1, write), 1)
+    assert starts[1] - turned < 0.1
+    await pacer.close()
