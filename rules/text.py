@@ -5,6 +5,7 @@ treats "Jane Doe" and "jane  doe" as one nominee, defusing of mentions, `inert` 
 enters any message the bot sends) and the short excerpt used when a reply quotes the user's own input.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -102,6 +103,9 @@ def _escape_line_start(mark: str) -> str:
     return mark + "\\" if mark[0].isdigit() else "\\" + mark
 
 
+# Names repeat on every list and refresh (the guest list escapes every guest's name each time it is shown):
+# the same text always comes out the same, so the answers are remembered.
+@functools.lru_cache(maxsize=4096)
 def inert(text: str) -> str:
     """Return user text that reads exactly as typed in any message: no formatting, no masked link, no ping.
 

@@ -73,14 +73,34 @@ class RsvpCounts:
     not_going: int
 
 
+@dataclass(frozen=True, slots=True)
+class Guest:
+    """One line of the guest list: an answer without its history (what /guests shows of it)."""
+
+    user_id: int
+    display_name: str
+    status: Status
+    plus_ones: int
+    note: str | None
+    waitlist_seq: int | None
+
+    @property
+    def waiting(self) -> bool:
+        return self.waitlist_seq is not None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == "going" and self.waitlist_seq is None
+
+
 @dataclass(frozen=True)
 class GuestList:
     """Every answer by section: going by name, the waitlist in order, maybe and not going by name."""
 
-    going: tuple[Rsvp, ...]
-    waitlist: tuple[Rsvp, ...]
-    maybe: tuple[Rsvp, ...]
-    not_going: tuple[Rsvp, ...]
+    going: tuple[Guest, ...]
+    waitlist: tuple[Guest, ...]
+    maybe: tuple[Guest, ...]
+    not_going: tuple[Guest, ...]
 
     @property
     def empty(self) -> bool:
@@ -202,17 +222,18 @@ class RsvpStore:
         return RsvpCounts(*row)
 
     async def guest_list(self, party_id: int) -> GuestList:
-        rows = await self._db.fetch_all(
-            "SELECT * FROM rsvps WHERE party_id = ? "
-            "ORDER BY waitlist_seq, display_name COLLATE NOCASE, user_id",
+        # Every /guests reads every answer: only the columns shown, and rows as plain tuples.
+        rows = await self._db.read(lambda work: work.fetch_tuples(
+            "SELECT user_id, display_name, status, plus_ones, note, waitlist_seq FROM rsvps "
+            "WHERE party_id = ? ORDER BY waitlist_seq, display_name COLLATE NOCASE, user_id",
             (party_id,),
-        )
-        rsvps = [_row(row) for row in rows]
+        ))
+        guests = [Guest(*row) for row in rows]
         return GuestList(
-            going=tuple(r for r in rsvps if r.confirmed),
-            waitlist=tuple(r for r in rsvps if r.waiting),
-            maybe=tuple(r for r in rsvps if r.status == "maybe"),
-            not_going=tuple(r for r in rsvps if r.status == "not_going"),
+            going=tuple(g for g in guests if g.confirmed),
+            waitlist=tuple(g for g in guests if g.waiting),
+            maybe=tuple(g for g in guests if g.status == "maybe"),
+            not_going=tuple(g for g in guests if g.status == "not_going"),
         )
 
 

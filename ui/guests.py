@@ -13,7 +13,7 @@ import discord
 from rules.admission import places_left
 from rules.text import inert
 from storage import Party
-from storage.rsvps import GuestList, Rsvp
+from storage.rsvps import Guest, GuestList
 from ui.limits import EMBED_DESCRIPTION_MAX, LOUNGE_GOLD, clip
 
 # With the title (at most 256) and the "Page n of m" footer, a page also stays under the 6,000 total.
@@ -27,7 +27,7 @@ def _plural(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
-def _line(prefix: str, rsvp: Rsvp, winner_ids: Collection[int]) -> str:
+def _line(prefix: str, rsvp: Guest, winner_ids: Collection[int]) -> str:
     text = f"{prefix} {inert(rsvp.display_name)}"
     if rsvp.plus_ones:
         text += f" (+{rsvp.plus_ones})"
@@ -70,11 +70,23 @@ def _summary(party: Party, guests: GuestList, winner_ids: Collection[int]) -> li
 
 def _paginate(head: Sequence[str], sections: list[tuple[str, list[str]]]) -> list[str]:
     pages: list[list[str]] = [list(head)]
+    # The last page's size as joined (each line and its newline), kept as lines are added.
+    size = sum(len(line) + 1 for line in head)
 
     def room_for(lines: Sequence[str]) -> bool:
-        page = pages[-1]
-        size = sum(len(line) + 1 for line in (*page, *lines))
-        return size <= PAGE_BUDGET and len(page) + len(lines) <= PAGE_LINES
+        return size + sum(len(line) + 1 for line in lines) <= PAGE_BUDGET and (
+            len(pages[-1]) + len(lines) <= PAGE_LINES
+        )
+
+    def start_page(lines: list[str]) -> None:
+        nonlocal size
+        pages.append(lines)
+        size = sum(len(line) + 1 for line in lines)
+
+    def add(lines: Sequence[str]) -> None:
+        nonlocal size
+        pages[-1].extend(lines)
+        size += sum(len(line) + 1 for line in lines)
 
     for heading, lines in sections:
         if not lines:
@@ -82,14 +94,14 @@ def _paginate(head: Sequence[str], sections: list[tuple[str, list[str]]]) -> lis
         # A heading never ends a page on its own: it opens with its first guest.
         opening = [*([""] if pages[-1] else []), heading, lines[0]]
         if room_for(opening):
-            pages[-1].extend(opening)
+            add(opening)
         else:
-            pages.append([heading, lines[0]])
+            start_page([heading, lines[0]])
         for line in lines[1:]:
             if room_for([line]):
-                pages[-1].append(line)
+                add([line])
             else:
-                pages.append([f"{heading} (continued)", line])
+                start_page([f"{heading} (continued)", line])
     return ["\n".join(page) for page in pages]
 
 
