@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,3 +54,11 @@ async def lounge(sandbox: DiscordSandbox, tmp_path: Path) -> AsyncIterator[Loung
         yield Lounge(sandbox, guild, channel, announcements, host_role, host, guests, runner)
     finally:
         await runner.stop()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 5.0) -> None:
+    """Waits for an async condition (a database read) with a deadline."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.02)

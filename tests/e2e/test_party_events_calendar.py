@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from conftest import Lounge
+from conftest import Lounge, eventually
 
 from sandbox import ADMINISTRATOR, ALL_PERMISSIONS, MANAGE_EVENTS, ScheduledEvent
 from sandbox.permissions import CREATE_EVENTS
@@ -46,9 +46,18 @@ async def _create(lounge: Lounge, **options: object) -> None:
 
 
 async def _event(lounge: Lounge) -> ScheduledEvent:
-    return await lounge.sb.wait_until(
+    """The party's event, once the server has it and the bot has recorded it (what the card links to)."""
+    event = await lounge.sb.wait_until(
         lambda: next(iter(lounge.sb.scheduled_events(lounge.guild)), None), 5, "the scheduled event"
     )
+    party = await lounge.store.parties.latest_party(lounge.guild.id)
+    assert party is not None
+
+    async def recorded() -> bool:
+        return await lounge.store.scheduled_events.event_id(party.id) == event.id
+
+    await eventually(recorded, "the bot to record the event")
+    return event
 
 
 async def _calendar(lounge: Lounge) -> icalendar.Calendar:

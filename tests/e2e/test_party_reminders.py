@@ -7,11 +7,11 @@ restart the bot around due moments: a reminder is decided once, never twice, and
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import Lounge
+from conftest import Lounge, eventually
 
 from sandbox import Member, Message
 from storage.clock import reset_travel, travel, utc_now
@@ -24,14 +24,6 @@ DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 def real_time() -> Iterator[None]:
     yield
     reset_travel()
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 5.0) -> None:
-    """Waits for an async condition (a database read) with a deadline."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.02)
 
 
 async def _party(lounge: Lounge, starts_in: timedelta = 3 * DAY) -> tuple[int, datetime]:
