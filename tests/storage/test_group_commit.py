@@ -17,13 +17,6 @@ from storage.database import Work
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
-    store = await Storage.open(tmp_path / "lounge.db")
-    yield store
-    await store.close()
-
-
-@pytest.fixture
 async def party(store: Storage) -> Party:
     return await store.parties.create(10, 1, PartySettings(name="Losers Lounge"))
 

@@ -10,8 +10,6 @@ import random
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from rules import Refusal
 from storage import Party, PartySettings, Storage
 from storage.database import Database, list_migrations
@@ -70,13 +68,6 @@ def kept(path: Path) -> dict[str, list[tuple]]:
                 "FROM wall_lines ORDER BY 1, 2, 3"
             ).fetchall(),
         }
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    store = await Storage.open(tmp_path / "lounge.db")
-    yield store
-    await store.close()
 
 
 async def new_party(store: Storage, guild: int) -> Party:

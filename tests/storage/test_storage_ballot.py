@@ -22,13 +22,6 @@ def next_id() -> int:
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
-    store = await Storage.open(tmp_path / "lounge.db")
-    yield store
-    await store.close()
-
-
-@pytest.fixture
 async def party_id(store: Storage) -> int:
     return (await store.parties.create(10, 1, PartySettings(name="Losers Lounge"))).id
 

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rules import Refusal
 from storage import PartySettings, Storage
 from storage.changes import Topic
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    store = await Storage.open(tmp_path / "lounge.db")
-    yield store
-    await store.close()
 
 
 async def test_a_committed_pledge_tells_listeners_money_changed(store: Storage) -> None:

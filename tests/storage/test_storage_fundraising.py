@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from pathlib import Path
 
 import pytest
 
@@ -13,13 +12,6 @@ from rules import Refusal
 from rules.ledger import paid_pledges
 from storage import Party, PartySettings, Storage
 from storage.outbox import OutgoingMessage
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    store = await Storage.open(tmp_path / "lounge.db")
-    yield store
-    await store.close()
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ and a missing permission opens one problem whose notice to the hosts is queued w
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rules import Refusal
@@ -20,13 +18,6 @@ from storage.outbox import (
 from ui.notices import delivery_problem_notice
 
 CHANNEL = 500
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    store = await Storage.open(tmp_path / "lounge.db")
-    yield store
-    await store.close()
 
 
 @pytest.fixture

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from rules import Refusal
 from storage import PartySettings, Storage
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    store = await Storage.open(tmp_path / "lounge.db")
-    yield store
-    await store.close()
 
 
 async def test_create_sets_defaults_and_names_the_creator_a_host(store: Storage) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from pathlib import Path
 
 import pytest
 
@@ -16,13 +15,6 @@ from storage import Party, PartySettings, Storage
 GUILD = 10
 HOST = 1
 interaction_ids = itertools.count(1_000)
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    store = await Storage.open(tmp_path / "lounge.db")
-    yield store
-    await store.close()
 
 
 async def add_category(

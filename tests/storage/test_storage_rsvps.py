@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from itertools import count
-from pathlib import Path
 
 import pytest
 
@@ -12,13 +11,6 @@ from rules import Refusal
 from storage import PartySettings, Storage
 
 _interaction_ids = count(1000)
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    store = await Storage.open(tmp_path / "lounge.db")
-    yield store
-    await store.close()
 
 
 async def answer(store: Storage, party_id: int, user_id: int, status: str = "going", **kwargs):

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from storage import PartySettings, Storage
 from storage.changes import Topic
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    store = await Storage.open(tmp_path / "lounge.db")
-    yield store
-    await store.close()
 
 
 async def test_a_link_is_made_once_and_a_reset_replaces_it(store: Storage) -> None:
