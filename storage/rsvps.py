@@ -28,17 +28,12 @@ PromotionNotice = Callable[["Rsvp"], OutgoingMessage]
 Status = Literal["going", "maybe", "not_going"]
 
 
-@dataclass(frozen=True)
-class Rsvp:
-    party_id: int
-    user_id: int
-    display_name: str
+class _Place:
+    """Where an answer stands: what `Rsvp` and `Guest` both tell from their status and waitlist number."""
+
+    __slots__ = ()
     status: Status
-    plus_ones: int
-    note: str | None
     waitlist_seq: int | None
-    created_at: datetime
-    updated_at: datetime
 
     @property
     def waiting(self) -> bool:
@@ -48,6 +43,19 @@ class Rsvp:
     def confirmed(self) -> bool:
         """Going and holding a place (not on the waitlist)."""
         return self.status == "going" and self.waitlist_seq is None
+
+
+@dataclass(frozen=True)
+class Rsvp(_Place):
+    party_id: int
+    user_id: int
+    display_name: str
+    status: Status
+    plus_ones: int
+    note: str | None
+    waitlist_seq: int | None
+    created_at: datetime
+    updated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,7 @@ class RsvpCounts:
 
 
 @dataclass(frozen=True, slots=True)
-class Guest:
+class Guest(_Place):
     """One line of the guest list: an answer without its history (what /guests shows of it)."""
 
     user_id: int
@@ -83,14 +91,6 @@ class Guest:
     plus_ones: int
     note: str | None
     waitlist_seq: int | None
-
-    @property
-    def waiting(self) -> bool:
-        return self.waitlist_seq is not None
-
-    @property
-    def confirmed(self) -> bool:
-        return self.status == "going" and self.waitlist_seq is None
 
 
 @dataclass(frozen=True)
