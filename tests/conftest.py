@@ -35,6 +35,14 @@ class Lounge:
 
 
 @pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Storage]:
+    """A fresh, migrated database file, for the storage tests."""
+    store = await Storage.open(tmp_path / "lounge.db")
+    yield store
+    await store.close()
+
+
+@pytest.fixture
 async def sandbox() -> AsyncIterator[DiscordSandbox]:
     async with DiscordSandbox() as sb:
         yield sb
