@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from rules.dues import DuesStatus
 from rules.ledger import Application, MemberMoney, MoneyFigures, apply_payment, party_figures
@@ -38,6 +39,8 @@ from storage.interactions import claim_interaction
 from storage.outbox import OutgoingMessage, direct_message, post_in_channel
 
 CHOICES_MAX = 25
+# What a host can void, and where it is kept: a fixed table name per kind, never user input.
+_VOIDABLE = {"pledge": ("pledges", Action.PLEDGE_VOID), "payment": ("payments", Action.PAYMENT_VOID)}
 
 
 @dataclass(frozen=True)
@@ -369,36 +372,9 @@ class LedgerStore:
         :raises EntryNotFound: no such pledge in the party. :raises AlreadyVoided: voided before.
         :raises PledgeCancelled: its owner cancelled it. :raises PartyClosed: no money moves there.
         """
-        async with self._db.transaction() as tx:
-            row = await tx.fetch_one(
-                "SELECT * FROM pledges WHERE id = ? AND party_id = ?", (pledge_id, party_id)
-            )
-            if row is None:
-                raise EntryNotFound("pledge")
-            new = await claim_interaction(tx, interaction_id, "pledge void")
-            if new:
-                await require_money_party(tx, party_id)
-                if row["voided_at"] is not None:
-                    raise AlreadyVoided("pledge")
-                if row["cancelled_at"] is not None:
-                    raise PledgeCancelled()
-                await tx.execute(
-                    "UPDATE pledges SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?",
-                    (to_text(utc_now()), host_id, reason, pledge_id),
-                )
-                await record(
-                    tx, party_id, host_id, Action.PLEDGE_VOID, subject_id=row["user_id"],
-                    amount_cents=row["amount_cents"], ref_id=pledge_id, reason=reason,
-                )
-                await _tell(tx, party_id, compose, "pledge", row["user_id"], row["amount_cents"], reason)
-                await _settled_since(tx, party_id, late)
-                tx.touch(party_id, Topic.MONEY)
-            stored = await tx.fetch_value("SELECT void_reason FROM pledges WHERE id = ?", (pledge_id,))
-            return VoidedEntry(
-                pledge_id, party_id, row["user_id"], row["amount_cents"], stored or reason, new,
-                await member_money(tx, party_id, row["user_id"]),
-                await active_dues(tx, party_id, row["user_id"]),
-            )
+        return await self._void_entry(
+            "pledge", party_id, pledge_id, host_id, reason, interaction_id, compose, late
+        )
 
     async def void_payment(
         self, party_id: int, payment_id: int, host_id: int, reason: str, interaction_id: int,
@@ -410,32 +386,46 @@ class LedgerStore:
         :raises EntryNotFound: no such payment in the party. :raises AlreadyVoided: voided before.
         :raises PartyClosed: no money moves there.
         """
+        return await self._void_entry(
+            "payment", party_id, payment_id, host_id, reason, interaction_id, compose, late
+        )
+
+    async def _void_entry(
+        self, kind: Literal["pledge", "payment"], party_id: int, entry_id: int, host_id: int, reason: str,
+        interaction_id: int, compose: ComposeVoidNotice, late: LateNotice | None,
+    ) -> VoidedEntry:
+        """A pledge or payment marked void (kept, left out of every total), logged, and its owner told."""
+        table, action = _VOIDABLE[kind]
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(
-                "SELECT * FROM payments WHERE id = ? AND party_id = ?", (payment_id, party_id)
+                f"SELECT * FROM {table} WHERE id = ? AND party_id = ?", (entry_id, party_id)
             )
             if row is None:
-                raise EntryNotFound("payment")
-            new = await claim_interaction(tx, interaction_id, "payment void")
+                raise EntryNotFound(kind)
+            new = await claim_interaction(tx, interaction_id, f"{kind} void")
             if new:
                 await require_money_party(tx, party_id)
                 if row["voided_at"] is not None:
-                    raise AlreadyVoided("payment")
+                    raise AlreadyVoided(kind)
+                if kind == "pledge" and row["cancelled_at"] is not None:
+                    raise PledgeCancelled()
                 await tx.execute(
-                    "UPDATE payments SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?",
-                    (to_text(utc_now()), host_id, reason, payment_id),
+                    f"UPDATE {table} SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?",
+                    (to_text(utc_now()), host_id, reason, entry_id),
                 )
-                await resettle_dues(tx, party_id, row["user_id"])
+                if kind == "payment":
+                    # Dues it settled are owed again, unless the member's other payments cover them.
+                    await resettle_dues(tx, party_id, row["user_id"])
                 await record(
-                    tx, party_id, host_id, Action.PAYMENT_VOID, subject_id=row["user_id"],
-                    amount_cents=row["amount_cents"], ref_id=payment_id, reason=reason,
+                    tx, party_id, host_id, action, subject_id=row["user_id"],
+                    amount_cents=row["amount_cents"], ref_id=entry_id, reason=reason,
                 )
-                await _tell(tx, party_id, compose, "payment", row["user_id"], row["amount_cents"], reason)
+                await _tell(tx, party_id, compose, kind, row["user_id"], row["amount_cents"], reason)
                 await _settled_since(tx, party_id, late)
                 tx.touch(party_id, Topic.MONEY)
-            stored = await tx.fetch_value("SELECT void_reason FROM payments WHERE id = ?", (payment_id,))
+            stored = await tx.fetch_value(f"SELECT void_reason FROM {table} WHERE id = ?", (entry_id,))
             return VoidedEntry(
-                payment_id, party_id, row["user_id"], row["amount_cents"], stored or reason, new,
+                entry_id, party_id, row["user_id"], row["amount_cents"], stored or reason, new,
                 await member_money(tx, party_id, row["user_id"]),
                 await active_dues(tx, party_id, row["user_id"]),
             )
