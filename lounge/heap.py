@@ -3,11 +3,11 @@
 Every interaction leaves cyclic garbage behind (a view and its buttons refer to each other, and so do
 discord.py's interaction and response objects). With CPython's defaults a collection of the young
 generation runs every 700 allocations, while an interaction is still being answered, so that garbage
-survives into the older generations and is only freed by full collections: `make bench` timed them at
-34-157 ms each, several a second under load, every one of them stopping the event loop. A larger young
-generation lets an interaction finish before its objects are looked at, so they die young; freezing
-what exists at start-up (modules, classes, commands: some 70,000 objects) keeps it out of every
-collection. BENCHMARKS.md has the before and after.
+survives into the older generations and is only freed by full collections: timers in the bot under
+`make bench` measured them at 34-157 ms each, several a second under load, every one of them stopping
+the event loop. A larger young generation lets an interaction finish before its objects are looked at,
+so they die young; freezing what exists at start-up (modules, classes, commands: some 70,000 objects)
+keeps it out of every collection. BENCHMARKS.md has the before and after.
 """
 
 from __future__ import annotations

@@ -206,15 +206,6 @@ class Work(_Touches):
         row = self.fetch_one(sql, params)
         return None if row is None else row[0]
 
-    def fetch_tuples(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
-        """Rows as plain tuples, for reads of many rows turned straight into values (cheaper than Rows)."""
-        cursor = self._connection.cursor()
-        cursor.row_factory = None  # type: ignore[assignment]
-        try:
-            return cursor.execute(sql, params).fetchall()
-        except OverflowError:
-            return []  # see NO_SUCH_ID
-
 
 @dataclass(eq=False)
 class _Job(Generic[T]):

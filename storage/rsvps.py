@@ -222,12 +222,12 @@ class RsvpStore:
         return RsvpCounts(*row)
 
     async def guest_list(self, party_id: int) -> GuestList:
-        # Every /guests reads every answer: only the columns shown, and rows as plain tuples.
-        rows = await self._db.read(lambda work: work.fetch_tuples(
+        # Every /guests reads every answer: only the columns shown, in Guest's order.
+        rows = await self._db.fetch_all(
             "SELECT user_id, display_name, status, plus_ones, note, waitlist_seq FROM rsvps "
             "WHERE party_id = ? ORDER BY waitlist_seq, display_name COLLATE NOCASE, user_id",
             (party_id,),
-        ))
+        )
         guests = [Guest(*row) for row in rows]
         return GuestList(
             going=tuple(g for g in guests if g.confirmed),
