@@ -8,7 +8,7 @@ import threading
 from typing import Any
 
 import pytest
-from conftest import Lounge
+from conftest import Lounge, eventually
 from stall_kit import hold_write_lock
 
 from storage.privacy import FORMER_GUEST
@@ -104,6 +104,14 @@ async def test_privacy_forget_erases_the_callers_words_keeps_the_money_and_touch
         "Done. I erased 1 RSVP and your notes. Your 1 pledge and 1 payment keep their amounts for the "
         "charity's books, under the name “former guest”."
     )
+
+    # The bot moves the waitlist up after its answer, in a transaction of its own: wait for it.
+    async def promoted() -> bool:
+        return bool(await lounge.store.database.fetch_value(
+            "SELECT count(*) FROM outbox WHERE kind = 'promotion'"
+        ))
+
+    await eventually(promoted, "carol's promotion")
     after = await dump(lounge)
 
     removed = {t: before[t] - after[t] for t in before if before[t] - after[t]}
