@@ -18,7 +18,7 @@ from rules import Refusal
 from rules.money import format_cents, parse_amount
 from rules.text import clean_name, clean_note, excerpt
 from storage.errors import NotYourPledge, PledgeCancelled
-from storage.fundraising import OwnPledges, Pledge
+from storage.fundraising import Pledge
 from ui.custom_ids import (
     CANCEL_PLEDGE_TEMPLATE,
     EDIT_FORM_PREFIX,
@@ -26,14 +26,7 @@ from ui.custom_ids import (
     cancel_custom_id,
     edit_custom_id,
 )
-from ui.donor_wall import (
-    OWN_LINES_MAX,
-    cancel_label,
-    cancellable,
-    donor_wall_embed,
-    edit_label,
-    own_pledges_embed,
-)
+from ui.donor_wall import OWN_LINES_MAX, donor_wall_embed, own_pledge_buttons, own_pledges_embed
 from ui.wording import BOTS_DONT_PAY, payment_recorded, pledge_changed, waived
 
 if TYPE_CHECKING:
@@ -59,17 +52,6 @@ def pledge_confirmation(pledge: Pledge) -> str:
     if pledge.note:
         text += f"\nNote: “{excerpt(pledge.note, NOTE_MAX)}”"
     return text + "\nSee or cancel your pledges with /pledges."
-
-
-def own_pledges_view(pledges: OwnPledges, *, can_cancel: bool) -> discord.ui.View | None:
-    buttons = cancellable(pledges) if can_cancel else []
-    if not buttons:
-        return None
-    view = discord.ui.View(timeout=None)
-    for own in buttons:
-        view.add_item(CancelPledgeButton(own.pledge.id, cancel_label(own)))
-        view.add_item(EditPledgeButton(own.pledge.id, edit_label(own)))
-    return view
 
 
 class EditPledgeForm(discord.ui.Modal):
@@ -176,7 +158,7 @@ class CancelPledgeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
             interaction,
             content=f"Cancelled your pledge of {format_cents(pledge.amount_cents)}.",
             embed=own_pledges_embed(pledges, can_cancel=True),
-            view=own_pledges_view(pledges, can_cancel=True),
+            view=own_pledge_buttons(pledges, can_cancel=True),
         )
 
 
@@ -228,7 +210,7 @@ class FundraisingCog(commands.Cog):
             await interaction.followup.send(NO_PLEDGES, ephemeral=True)
             return
         embed = own_pledges_embed(own, can_cancel=party.is_open)
-        view = own_pledges_view(own, can_cancel=party.is_open)
+        view = own_pledge_buttons(own, can_cancel=party.is_open)
         if view is None:
             await interaction.followup.send(embed=embed, ephemeral=True)
         else:

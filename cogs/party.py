@@ -37,7 +37,7 @@ from rules.text import clean_name, inert
 from rules.times import discord_timestamp, matching_timezones
 from storage import Party, PartySettings
 from storage.clock import utc_now
-from ui.audit_log import log_embed, log_pages
+from ui.audit_log import log_buttons, log_embed, log_pages
 from ui.calendar import calendar_filename, party_calendar
 from ui.custom_ids import LOG_PAGE_TEMPLATE, log_custom_id
 from ui.export import guests_csv, log_csv, money_csv, predictions_csv, results_csv, totals_csv
@@ -342,7 +342,7 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         party = await shown_party(interaction)
         await require_host(interaction, party)
         pages = log_pages(await self.bot.store.audit.entries(party.id))
-        view = log_view(party.id, 0, len(pages))
+        view = log_buttons(party.id, 0, len(pages))
         await send_reply(interaction, embed=log_embed(party, pages, 0), view=view, ephemeral=True)
 
     hosts = app_commands.Group(name="hosts", description="Who hosts the party")
@@ -443,19 +443,6 @@ class PartyCog(commands.GroupCog, group_name="party", group_description="The awa
         return [app_commands.Choice(name=zone, value=zone) for zone in matching_timezones(current)]
 
 
-def log_view(party_id: int, index: int, count: int) -> discord.ui.View | None:
-    if count <= 1:
-        return None
-    view = discord.ui.View(timeout=None)
-    previous = LogPageButton(party_id, max(index - 1, 0), "Previous")
-    previous.item.disabled = index == 0
-    following = LogPageButton(party_id, min(index + 1, count - 1), "Next")
-    following.item.disabled = index >= count - 1
-    view.add_item(previous)
-    view.add_item(following)
-    return view
-
-
 class LogPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=LOG_PAGE_TEMPLATE):
     """Shows one page of /party log, read again from storage; works after a restart."""
 
@@ -486,9 +473,8 @@ class LogPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=LOG
             await require_host(interaction, party)
             pages = log_pages(await interaction.client.store.audit.entries(party.id))
             index = min(self.page, len(pages) - 1)
-            await update_message(
-                interaction, embed=log_embed(party, pages, index), view=log_view(party.id, index, len(pages))
-            )
+            view = log_buttons(party.id, index, len(pages))
+            await update_message(interaction, embed=log_embed(party, pages, index), view=view)
         except Exception as exc:
             await report_error(interaction, exc)
 

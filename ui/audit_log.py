@@ -14,6 +14,7 @@ import discord
 from rules.text import inert
 from storage import Party
 from storage.audit import LogEntry
+from ui.custom_ids import log_custom_id
 from ui.limits import EMBED_TITLE_MAX, LOUNGE_GOLD, clip
 from ui.paging import split_lines
 from ui.wording import NO_LOG, log_line
@@ -34,3 +35,24 @@ def log_embed(party: Party, pages: Sequence[str], index: int) -> discord.Embed:
     )
     embed.set_footer(text=f"Newest first · page {index + 1} of {len(pages)}")
     return embed
+
+
+def log_buttons(party_id: int, index: int, count: int) -> discord.ui.View | None:
+    """Previous / Next under page `index` of `count`, as layout only; None for a single page.
+
+    Clicks are answered by the party cog's DynamicItem; the view is stopped so discord.py does not also
+    keep it as a listener.
+    """
+    if count <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    for label, page, disabled in (
+        ("Previous", max(index - 1, 0), index == 0),
+        ("Next", min(index + 1, count - 1), index >= count - 1),
+    ):
+        view.add_item(discord.ui.Button(
+            label=label, style=discord.ButtonStyle.secondary, disabled=disabled,
+            custom_id=log_custom_id(party_id, page),
+        ))
+    view.stop()
+    return view

@@ -10,6 +10,7 @@ from rules.times import discord_timestamp
 from storage import Party
 from storage.fundraising import DonorWall, OwnPledge, OwnPledges
 from ui.counter import counted, progress_line
+from ui.custom_ids import cancel_custom_id, edit_custom_id
 from ui.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX, LOUNGE_GOLD, clip
 
 # Five rows of five buttons: the most one message can carry, two (cancel, edit) per pledge.
@@ -90,6 +91,30 @@ def own_pledges_embed(own: OwnPledges, *, can_cancel: bool) -> discord.Embed:
 def cancellable(own: OwnPledges) -> list[OwnPledge]:
     """The shown pledges that get a cancel button: unpaid and live, the newest ones if there are too many."""
     return [pledge for pledge in own.shown if pledge.cancellable][-CANCEL_BUTTONS_MAX:]
+
+
+def own_pledge_buttons(own: OwnPledges, *, can_cancel: bool) -> discord.ui.View | None:
+    """Cancel and Edit under each of the newest unpaid pledges, as layout only; None when there are none.
+
+    Clicks are answered by the fundraising cog's DynamicItems, matched on the custom_id. The view is
+    stopped before it is sent: a live view would make discord.py keep a 15-minute listener (a task) for
+    every /pledges answer, whose buttons do nothing the DynamicItems don't.
+    """
+    shown = cancellable(own) if can_cancel else []
+    if not shown:
+        return None
+    view = discord.ui.View(timeout=None)
+    for pledge in shown:
+        view.add_item(discord.ui.Button(
+            label=cancel_label(pledge), style=discord.ButtonStyle.danger,
+            custom_id=cancel_custom_id(pledge.pledge.id),
+        ))
+        view.add_item(discord.ui.Button(
+            label=edit_label(pledge), style=discord.ButtonStyle.secondary,
+            custom_id=edit_custom_id(pledge.pledge.id),
+        ))
+    view.stop()
+    return view
 
 
 def cancel_label(own: OwnPledge) -> str:

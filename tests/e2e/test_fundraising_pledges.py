@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -273,6 +274,27 @@ async def test_cancel_buttons_keep_working_after_a_restart(lounge: Lounge) -> No
     done = await sb.click(amy, mine.id, f"pledge:cancel:{row['id']}")
     assert done.error is None
     assert await live_pledges(lounge) == []
+
+
+def view_listeners() -> int:
+    """Views discord.py keeps listening to, each with a timeout task of its own."""
+    return sum("timeout_task_impl" in repr(task.get_coro()) for task in asyncio.all_tasks())
+
+
+async def test_private_lists_leave_no_listener_behind(lounge: Lounge) -> None:
+    # The cancel and edit buttons are answered by the cog's DynamicItems, matched on custom_id: a view
+    # kept as a listener too would be a 15-minute task per /pledges answer, piling up all night.
+    await open_party(lounge)
+    sb = lounge.sb
+    amy = lounge.guests[0]
+    for amount in ("15", "25"):
+        await sb.slash(amy, lounge.channel, "pledge", amount=amount)
+    for _ in range(3):
+        _, mine = await my_pledges(lounge, amy)
+    first = (await live_pledges(lounge))[0]
+    done = await sb.click(amy, mine.id, f"pledge:cancel:{first['id']}")
+    assert done.error is None and len(cancel_ids(mine)) == 1
+    assert view_listeners() == 0
 
 
 async def test_a_closed_party_shows_its_wall_and_takes_no_more_pledges(lounge: Lounge) -> None:
