@@ -69,39 +69,32 @@ def _summary(party: Party, guests: GuestList, winner_ids: Collection[int]) -> li
 
 
 def _paginate(head: Sequence[str], sections: list[tuple[str, list[str]]]) -> list[str]:
+    # Sizes are kept as lines are added (each line and its newline): this runs over every guest on every
+    # /guests, so it adds lengths rather than joining pages to measure them.
     pages: list[list[str]] = [list(head)]
-    # The last page's size as joined (each line and its newline), kept as lines are added.
     size = sum(len(line) + 1 for line in head)
-
-    def room_for(lines: Sequence[str]) -> bool:
-        return size + sum(len(line) + 1 for line in lines) <= PAGE_BUDGET and (
-            len(pages[-1]) + len(lines) <= PAGE_LINES
-        )
-
-    def start_page(lines: list[str]) -> None:
-        nonlocal size
-        pages.append(lines)
-        size = sum(len(line) + 1 for line in lines)
-
-    def add(lines: Sequence[str]) -> None:
-        nonlocal size
-        pages[-1].extend(lines)
-        size += sum(len(line) + 1 for line in lines)
-
     for heading, lines in sections:
         if not lines:
             continue
-        # A heading never ends a page on its own: it opens with its first guest.
-        opening = [*([""] if pages[-1] else []), heading, lines[0]]
-        if room_for(opening):
-            add(opening)
+        page, first = pages[-1], lines[0]
+        # A heading never ends a page on its own: it opens with its first guest, after a blank line.
+        gap = 1 if page else 0
+        opening = gap + len(heading) + len(first) + 2
+        if size + opening <= PAGE_BUDGET and len(page) + gap + 2 <= PAGE_LINES:
+            page.extend([""] * gap + [heading, first])
+            size += opening
         else:
-            start_page([heading, lines[0]])
+            pages.append([heading, first])
+            size = len(heading) + len(first) + 2
+        continued = f"{heading} (continued)"
         for line in lines[1:]:
-            if room_for([line]):
-                add([line])
+            page = pages[-1]
+            if size + len(line) + 1 <= PAGE_BUDGET and len(page) < PAGE_LINES:
+                page.append(line)
+                size += len(line) + 1
             else:
-                start_page([f"{heading} (continued)", line])
+                pages.append([continued, line])
+                size = len(continued) + len(line) + 2
     return ["\n".join(page) for page in pages]
 
 
