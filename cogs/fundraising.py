@@ -201,11 +201,11 @@ class FundraisingCog(commands.Cog):
     async def pledges(self, interaction: discord.Interaction[LoungeBot]) -> None:
         """The donor wall, and (only to you) your own pledges."""
         party = await shown_party(interaction)
-        wall = await self.bot.store.fundraising.donor_wall(party.id)
-        await send_reply(interaction, embed=donor_wall_embed(party, wall), ephemeral=False)
-        own = await self.bot.store.fundraising.member_pledges(
+        # Both answers come from one read: in a busy show every trip to a database thread waits its turn.
+        wall, own = await self.bot.store.fundraising.wall_and_own(
             party.id, interaction.user.id, newest=OWN_LINES_MAX
         )
+        await send_reply(interaction, embed=donor_wall_embed(party, wall), ephemeral=False)
         if not own.shown:
             await interaction.followup.send(NO_PLEDGES, ephemeral=True)
             return

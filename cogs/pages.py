@@ -33,8 +33,7 @@ NOT_YOURS = "These pages belong to whoever asked; run the command yourself to br
 async def listing_pages(bot: LoungeBot, listing: Listing, party: Party) -> list[discord.Embed]:
     store = bot.store
     if listing == "guests":
-        guest_list = await store.rsvps.guest_list(party.id)
-        pages = guest_pages(party, guest_list, await store.results.winner_ids(party.id))
+        pages = guest_pages(party, await store.rsvps.guest_list(party.id))
     elif listing == "predictions":
         pages = leaderboard_pages(party, await store.predictions.leaderboard(party.id))
     else:

@@ -314,6 +314,14 @@ class FundraisingStore:
         # One trip and one snapshot; bounded by what is shown, not by the member's pledges.
         return await self._db.read(lambda work: _member_pledges(work, party_id, user_id, newest))
 
+    async def wall_and_own(
+        self, party_id: int, user_id: int, *, newest: int, top: int = 15
+    ) -> tuple[DonorWall, OwnPledges]:
+        """`donor_wall` and `member_pledges` together, as /pledges shows them: one trip, one snapshot."""
+        return await self._db.read(
+            lambda work: (_donor_wall(work, party_id, top), _member_pledges(work, party_id, user_id, newest))
+        )
+
     async def claim_milestones(
         self,
         party_id: int,

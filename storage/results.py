@@ -15,7 +15,7 @@ from rules.tallies import AnnouncedCategory, Tally, person_key, tally
 from storage.audit import Action, record
 from storage.changes import Topic
 from storage.clock import from_text, to_text, utc_now
-from storage.database import Database, Transaction
+from storage.database import Database, Transaction, Work
 from storage.dues import Dues, active_dues, end_dues, owe_dues, refresh_bottle
 from storage.errors import (
     AlreadyAnnounced,
@@ -186,6 +186,17 @@ async def _still_winner(tx: Transaction, party_id: int, member_id: int) -> bool:
             (party_id, member_id),
         )
     )
+
+
+def winner_ids_in(work: Work, party_id: int) -> set[int]:
+    """Members who hold at least one live (not undone) result in the party, read in `work`'s snapshot."""
+    rows = work.fetch_all(
+        "SELECT DISTINCT nm.member_id FROM results r "
+        "JOIN nominee_members nm ON nm.nominee_id = r.nominee_id "
+        "WHERE r.party_id = ? AND r.undone_at IS NULL",
+        (party_id,),
+    )
+    return {row[0] for row in rows}
 
 
 class ResultStore:
@@ -414,13 +425,7 @@ class ResultStore:
 
     async def winner_ids(self, party_id: int) -> set[int]:
         """Members who hold at least one live (not undone) result in the party: its winners."""
-        rows = await self._db.fetch_all(
-            "SELECT DISTINCT nm.member_id FROM results r "
-            "JOIN nominee_members nm ON nm.nominee_id = r.nominee_id "
-            "WHERE r.party_id = ? AND r.undone_at IS NULL",
-            (party_id,),
-        )
-        return {row[0] for row in rows}
+        return await self._db.read(lambda work: winner_ids_in(work, party_id))
 
     async def categories_won(self, party_id: int, member_id: int) -> list[str]:
         rows = await self._db.fetch_all(

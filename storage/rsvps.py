@@ -21,6 +21,7 @@ from storage.database import Database, Work
 from storage.errors import RsvpsClosed
 from storage.interactions import claim_interaction_in
 from storage.outbox import OutgoingMessage, direct_message_in
+from storage.results import winner_ids_in
 
 # Builds the private notice to a member who got a place (ui code, given by the caller).
 PromotionNotice = Callable[["Rsvp"], OutgoingMessage]
@@ -107,6 +108,8 @@ class GuestList:
     waitlist: tuple[Guest, ...]
     maybe: tuple[Guest, ...]
     not_going: tuple[Guest, ...]
+    # Members holding a live result, whom the list marks: read in the same snapshot as the answers.
+    winner_ids: frozenset[int] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -228,22 +231,28 @@ class RsvpStore:
         return RsvpCounts(*row)
 
     async def guest_list(self, party_id: int) -> GuestList:
-        # Every /guests reads every answer: only the columns shown, in Guest's order.
-        rows = await self._db.fetch_all(
-            "SELECT user_id, display_name, status, plus_ones, note, waitlist_seq FROM rsvps "
-            "WHERE party_id = ? ORDER BY waitlist_seq, display_name COLLATE NOCASE, user_id",
-            (party_id,),
-        )
-        sections: dict[str, list[Guest]] = {"going": [], "waiting": [], "maybe": [], "not_going": []}
-        for row in rows:
-            guest = Guest._make(row)
-            sections["waiting" if guest.waitlist_seq is not None else guest.status].append(guest)
-        return GuestList(
-            going=tuple(sections["going"]),
-            waitlist=tuple(sections["waiting"]),
-            maybe=tuple(sections["maybe"]),
-            not_going=tuple(sections["not_going"]),
-        )
+        """Every answer by section, and the party's winners, in one trip and one snapshot."""
+        return await self._db.read(lambda work: _guest_list_in(work, party_id))
+
+
+def _guest_list_in(work: Work, party_id: int) -> GuestList:
+    # Every /guests reads every answer: only the columns shown, in Guest's order.
+    rows = work.fetch_all(
+        "SELECT user_id, display_name, status, plus_ones, note, waitlist_seq FROM rsvps "
+        "WHERE party_id = ? ORDER BY waitlist_seq, display_name COLLATE NOCASE, user_id",
+        (party_id,),
+    )
+    sections: dict[str, list[Guest]] = {"going": [], "waiting": [], "maybe": [], "not_going": []}
+    for row in rows:
+        guest = Guest._make(row)
+        sections["waiting" if guest.waitlist_seq is not None else guest.status].append(guest)
+    return GuestList(
+        going=tuple(sections["going"]),
+        waitlist=tuple(sections["waiting"]),
+        maybe=tuple(sections["maybe"]),
+        not_going=tuple(sections["not_going"]),
+        winner_ids=frozenset(winner_ids_in(work, party_id)),
+    )
 
 
 _UPSERT = (

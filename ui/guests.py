@@ -98,11 +98,12 @@ def _paginate(head: Sequence[str], sections: list[tuple[str, list[str]]]) -> lis
     return ["\n".join(page) for page in pages]
 
 
-def guest_pages(party: Party, guests: GuestList, winner_ids: Collection[int]) -> list[discord.Embed]:
+def guest_pages(party: Party, guests: GuestList) -> list[discord.Embed]:
     """One embed per page; the first opens with the capacity and what the winner mark means."""
     title = clip(f"Guest list · {inert(party.name)}", 256)
     if guests.empty:
         body = "Nobody has answered yet. Use the invitation's buttons or /rsvp."
         return [discord.Embed(title=title, description=body, colour=LOUNGE_GOLD)]
+    winner_ids = guests.winner_ids
     bodies = _paginate(_summary(party, guests, winner_ids), _sections(guests, winner_ids))
     return [discord.Embed(title=title, description=body, colour=LOUNGE_GOLD) for body in bodies]

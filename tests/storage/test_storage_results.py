@@ -62,6 +62,8 @@ async def test_announce_flips_the_winner_owes_dues_once_and_passes_over_the_rest
     assert second.new_dues == ()  # a second trophy adds no second dues
     assert await store.database.fetch_value("SELECT count(*) FROM dues WHERE user_id = 501") == 1
     assert await store.results.winner_ids(party.id) == {501}
+    # The guest list marks the same winners, read with the answers.
+    assert (await store.rsvps.guest_list(party.id)).winner_ids == {501}
     assert second.tally.summary.startswith("2 of 2 categories announced · 1 winner · 3 losers")
 
 
@@ -95,6 +97,7 @@ async def test_undo_restores_loser_status_and_cancels_unpaid_dues_only_with_the_
     assert last.ended_dues is not None and last.ended_dues.status is DuesStatus.OWED
     assert await store.dues.for_member(party.id, 501) is None
     assert await store.results.winner_ids(party.id) == set()
+    assert (await store.rsvps.guest_list(party.id)).winner_ids == set()
     with pytest.raises(Refusal, match="no result to undo"):
         await store.results.undo(party, actor, HOST, None, next(interaction_ids))
     # The undo history keeps both rows; the category can be announced again.
