@@ -11,8 +11,8 @@ capacity below the confirmed heads, they stay; only newcomers wait.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from rules.errors import CapacityOutOfRange, NoRoom, PlusOnesOutOfRange
 
@@ -57,11 +57,17 @@ class Claim:
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a party stands: its capacity, the confirmed guests, and the waitlist in order."""
+    """Where a party stands: its capacity, the heads holding a place, and the waitlist in order.
+
+    `held` has the confirmed claims a decision looks at one by one: at least the answering member's when
+    they hold a place. Nothing else needs each confirmed guest, so storage reads one sum and that one
+    row, and an answer costs the same however many guests are confirmed.
+    """
 
     capacity: int | None
-    confirmed: Sequence[Claim]
+    confirmed_heads: int
     waitlist: Sequence[Claim]
+    held: Mapping[int, Claim] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,9 +96,8 @@ def decide(standing: Standing, member_id: int, plus_ones: int | None) -> Decisio
         is kept as it was rather than traded for a spot on the waitlist.
     """
     capacity = standing.capacity
-    before = next((c for c in standing.confirmed if c.user_id == member_id), None)
-    others = [c for c in standing.confirmed if c.user_id != member_id]
-    confirmed_heads = sum(c.heads for c in others)
+    before = standing.held.get(member_id)
+    confirmed_heads = standing.confirmed_heads - (before.heads if before is not None else 0)
     queue = list(standing.waitlist)
     waiting_at = next((i for i, c in enumerate(queue) if c.user_id == member_id), None)
     if waiting_at is not None:
@@ -126,8 +131,7 @@ def decide(standing: Standing, member_id: int, plus_ones: int | None) -> Decisio
 
 def promotions(standing: Standing) -> tuple[int, ...]:
     """The waitlisted members who fit now, in order: after a host raised the capacity, say."""
-    confirmed_heads = sum(c.heads for c in standing.confirmed)
-    return tuple(_walk(standing.waitlist, standing.capacity, confirmed_heads)[0])
+    return tuple(_walk(standing.waitlist, standing.capacity, standing.confirmed_heads)[0])
 
 
 def _walk(queue: Sequence[Claim], capacity: int | None, confirmed_heads: int) -> tuple[list[int], list[int]]:

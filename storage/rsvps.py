@@ -164,7 +164,7 @@ class RsvpStore:
             kept_note = previous.note if previous else None
             new_note = None if clear_note else (kept_note if note is None else note)
 
-            standing = _standing_in(work, party_id, party["capacity"])
+            standing = _standing_in(work, party_id, party["capacity"], previous)
             decision = decide(standing, user_id, new_plus_ones if status == "going" else None)
 
             waitlist_seq: int | None = None
@@ -306,16 +306,24 @@ def _get_in(work: Work, party_id: int, user_id: int) -> Rsvp | None:
     return None if row is None else _row(row)
 
 
-def _standing_in(work: Work, party_id: int, capacity: int | None) -> Standing:
-    rows = work.fetch_all(
-        "SELECT user_id, plus_ones, waitlist_seq FROM rsvps WHERE party_id = ? AND status = 'going' "
+def _standing_in(work: Work, party_id: int, capacity: int | None, member: Rsvp | None = None) -> Standing:
+    """The party's standing for `member`'s answer: one sum over the confirmed, not a row per guest."""
+    confirmed_heads = work.fetch_value(
+        "SELECT coalesce(sum(1 + plus_ones), 0) FROM rsvps "
+        "WHERE party_id = ? AND status = 'going' AND waitlist_seq IS NULL",
+        (party_id,),
+    )
+    waiting = work.fetch_all(
+        "SELECT user_id, plus_ones FROM rsvps WHERE party_id = ? AND waitlist_seq IS NOT NULL "
         "ORDER BY waitlist_seq",
         (party_id,),
     )
+    held = {member.user_id: Claim(member.user_id, member.plus_ones)} if member and member.confirmed else {}
     return Standing(
         capacity=capacity,
-        confirmed=[Claim(r["user_id"], r["plus_ones"]) for r in rows if r["waitlist_seq"] is None],
-        waitlist=[Claim(r["user_id"], r["plus_ones"]) for r in rows if r["waitlist_seq"] is not None],
+        confirmed_heads=confirmed_heads,
+        waitlist=[Claim(user_id, plus_ones) for user_id, plus_ones in waiting],
+        held=held,
     )
 
 

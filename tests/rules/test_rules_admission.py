@@ -9,10 +9,12 @@ from rules.admission import Claim, Standing, decide, places_left
 
 
 def standing(capacity, confirmed=(), waitlist=()):
+    held = {uid: Claim(uid, plus) for uid, plus in confirmed}
     return Standing(
         capacity,
-        [Claim(uid, plus) for uid, plus in confirmed],
+        sum(claim.heads for claim in held.values()),
         [Claim(uid, plus) for uid, plus in waitlist],
+        held,
     )
 
 
