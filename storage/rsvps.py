@@ -109,7 +109,7 @@ class GuestList:
     maybe: tuple[Guest, ...]
     not_going: tuple[Guest, ...]
     # Members holding a live result, whom the list marks: read in the same snapshot as the answers.
-    winner_ids: frozenset[int] = frozenset()
+    winner_ids: frozenset[int]
 
     @property
     def empty(self) -> bool:
