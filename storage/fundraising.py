@@ -305,10 +305,6 @@ class FundraisingStore:
         """Everything the live counter shows, read in one snapshot."""
         return await self._db.read(lambda work: _counter_figures(work, party_id, newest))
 
-    async def donor_wall(self, party_id: int, top: int = 15) -> DonorWall:
-        """The biggest donors first (ties: who pledged first), a member's anonymous pledges kept apart."""
-        return await self._db.read(lambda work: _donor_wall(work, party_id, top))
-
     async def member_pledges(self, party_id: int, user_id: int, *, newest: int) -> OwnPledges:
         """The member's `newest` pledges in this party, oldest first, each marked paid or not."""
         # One trip and one snapshot; bounded by what is shown, not by the member's pledges.
@@ -317,7 +313,11 @@ class FundraisingStore:
     async def wall_and_own(
         self, party_id: int, user_id: int, *, newest: int, top: int = 15
     ) -> tuple[DonorWall, OwnPledges]:
-        """`donor_wall` and `member_pledges` together, as /pledges shows them: one trip, one snapshot."""
+        """The donor wall and the member's `newest` pledges, as /pledges shows them: one trip, one snapshot.
+
+        The wall has the `top` biggest donors first (ties: who pledged first), a member's anonymous
+        pledges kept apart.
+        """
         return await self._db.read(
             lambda work: (_donor_wall(work, party_id, top), _member_pledges(work, party_id, user_id, newest))
         )

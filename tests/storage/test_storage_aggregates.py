@@ -212,7 +212,7 @@ async def test_counter_and_wall_show_what_a_scan_of_the_pledges_shows(store: Sto
     )
     await store.ledger.record_payment(party.id, 4, 700, note=None, recorded_by=1, interaction_id=999)
 
-    wall = await fund.donor_wall(party.id, top=10)
+    wall, _ = await fund.wall_and_own(party.id, 4, newest=1, top=10)
     figures = await fund.counter_figures(party.id, newest=5)
     with sqlite3.connect(tmp_path / "lounge.db") as c:
         expected_lines = c.execute(
@@ -242,7 +242,8 @@ async def test_counter_and_wall_show_what_a_scan_of_the_pledges_shows(store: Sto
 async def test_a_party_with_no_money_shows_zeros(store: Storage) -> None:
     party = await new_party(store, 10)
     figures = await store.fundraising.counter_figures(party.id)
-    wall = await store.fundraising.donor_wall(party.id)
+    wall, own = await store.fundraising.wall_and_own(party.id, 10, newest=25)
     assert (figures.money.pledged_cents, figures.pledge_count, figures.donor_count) == (0, 0, 0)
     assert figures.newest == ()
     assert (wall.entries, wall.more_entries, wall.money.pledged_cents) == ((), 0, 0)
+    assert (own.shown, own.older, own.live_cents) == ((), 0, 0)

@@ -146,11 +146,15 @@ async def test_the_wall_ranks_donors_and_keeps_anonymous_pledges_apart(store: St
     await pledge(store, party, 7, 1_000, 3)
     await pledge(store, party, 8, 300, 4)
     await pledge(store, party, 9, 2_000, 5)
-    wall = await store.fundraising.donor_wall(party.id, top=3)
+    wall, own = await store.fundraising.wall_and_own(party.id, 8, newest=25, top=3)
     assert [(e.name, e.total_cents) for e in wall.entries] == [
         (None, 5_000), ("member 7", 2_000), ("member 9", 2_000)
     ]
     assert (wall.more_entries, wall.money.pledged_cents, wall.donor_count) == (1, 9_300, 3)
+    # The caller's own list comes from the same read: member 8's anonymous and named pledges alike.
+    assert [(o.number, o.pledge.amount_cents, o.pledge.anonymous) for o in own.shown] == [
+        (1, 5_000, True), (2, 300, False)
+    ]
 
 
 async def test_each_milestone_is_claimed_once(store: Storage, party: Party) -> None:
