@@ -212,16 +212,17 @@ class ChannelPacer:
         shows what is stored when the write can go, not what was stored a spacing earlier.
         """
         lane = self._lanes.get(channel_id)
-        if lane is None:
-            return
-        delay = self._delay(lane)
-        if delay > 0:
-            await asyncio.sleep(delay)
+        if lane is not None:
+            await self._wait_for_budget(lane)
+
+    def _prune(self, lane: _Lane, now: float) -> None:
+        """Forgets the writes that have left the channel's window."""
+        while lane.finished and now - lane.finished[0] >= self.window + self.margin:
+            lane.finished.popleft()
 
     def _delay(self, lane: _Lane) -> float:
         now = time.monotonic()
-        while lane.finished and now - lane.finished[0] >= self.window + self.margin:
-            lane.finished.popleft()
+        self._prune(lane, now)
         delay = lane.last_start + self.spacing - now
         if len(lane.finished) >= self.limit:
             delay = max(delay, lane.finished[0] + self.window + self.margin - now)
@@ -232,4 +233,4 @@ class ChannelPacer:
         if delay > 0:
             log.debug("Spacing the channel's writes; next in %.2fs", delay)
             await asyncio.sleep(delay)
-        self._delay(lane)  # drops what left the window while waiting
+        self._prune(lane, time.monotonic())

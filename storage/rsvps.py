@@ -211,10 +211,7 @@ class RsvpStore:
         return await self._db.run(promote_in)
 
     async def get(self, party_id: int, user_id: int) -> Rsvp | None:
-        row = await self._db.fetch_one(
-            "SELECT * FROM rsvps WHERE party_id = ? AND user_id = ?", (party_id, user_id)
-        )
-        return None if row is None else _row(row)
+        return await self._db.read(lambda work: _get_in(work, party_id, user_id))
 
     async def counts(self, party_id: int) -> RsvpCounts:
         row = await self._db.fetch_one(
